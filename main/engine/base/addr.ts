@@ -1,0 +1,46 @@
+/**
+ * Address formatting as Wireshark prints it (RFC 5952 for IPv6). Only called for rows that are displayed or
+ * exported, never on the index path.
+ */
+
+export function formatIPv4(b: Uint8Array, off = 0): string {
+  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+}
+
+export function formatMac(b: Uint8Array, off = 0): string {
+  let s = '';
+  for (let i = 0; i < 6; i++) {
+    if (i) s += ':';
+    s += (b[off + i] as number).toString(16).padStart(2, '0');
+  }
+  return s;
+}
+
+/** RFC 5952: lower-case hex, leading zeros dropped, the longest run (≥2) of zero groups as `::`. */
+export function formatIPv6(b: Uint8Array, off = 0): string {
+  const g: number[] = [];
+  for (let i = 0; i < 8; i++) g.push(((b[off + 2 * i] as number) << 8) | (b[off + 2 * i + 1] as number));
+  // IPv4-mapped addresses print with a dotted quad, as Wireshark does.
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    return `::ffff:${formatIPv4(b, off + 12)}`;
+  }
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) return g.map((x) => x.toString(16)).join(':');
+  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
+  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
+  return `${head}::${tail}`;
+}

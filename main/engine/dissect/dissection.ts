@@ -1,0 +1,234 @@
+/**
+ * The state of dissecting one packet. One instance is reused for every packet of a pass (no per-packet
+ * allocation on the index path): `reset` clears the summary fields, decoders fill them as they descend.
+ *
+ * Three modes, cheapest first:
+ *  - INDEX: only the fixed-width summary fields the store keeps (addresses, ports, protocol, flags).
+ *  - SUMMARY: also the Info column text.
+ *  - TREE: also the detail tree with every registered field and its byte range (what the detail view and
+ *    the display filter read).
+ * Decoders guard text and tree work with `d.mode >= MODE_SUMMARY` / `d.tree !== null` so the index path
+ * stays allocation-free.
+ */
+import type { FieldDef } from './fields';
+import type { FieldValue, TreeNode } from './tree';
+import { protocolNames } from './protocols-registry';
+
+export const MODE_INDEX = 0;
+export const MODE_SUMMARY = 1;
+export const MODE_TREE = 2;
+
+// Packet flag bits (stored in the store's 16-bit flags column).
+export const PF_TRUNCATED = 1 << 0; // captured bytes end inside a header
+export const PF_MALFORMED = 1 << 1; // a header field is impossible (bad length, bad version ...)
+export const PF_FRAGMENT = 1 << 2; // an IP fragment that is not the reassembling one
+export const PF_REASSEMBLED = 1 << 3; // this packet completed an IP datagram
+export const PF_BAD_CHECKSUM = 1 << 4;
+export const PF_UNSUPPORTED_LINK = 1 << 5;
+export const PF_TCP_SYN = 1 << 6;
+export const PF_TCP_FIN = 1 << 7;
+export const PF_TCP_RST = 1 << 8;
+export const PF_TCP_ACK = 1 << 9;
+
+// Network-layer kinds for `netType`.
+export const NET_NONE = 0;
+export const NET_IPV4 = 4;
+export const NET_IPV6 = 6;
+export const NET_ARP = 0x806;
+
+/** Called by transport decoders once addresses and ports are known: the session layer hooks in here. */
+export interface FlowHooks {
+  onTransport(d: Dissection): void;
+}
+
+/** IP fragment reassembly, provided by the engine (state spans packets). */
+export interface Defragmenter {
+  /**
+   * Offers one fragment. Returns the whole datagram payload when this fragment completes it, else null.
+   * `key` identifies the datagram (addresses, id, protocol); `offset` is in bytes.
+   */
+  add(key: string, offset: number, more: boolean, data: Uint8Array, frame: number): Uint8Array | null;
+}
+
+export interface FrameMeta {
+  number: number;
+  tsSec: number;
+  tsNsec: number;
+  caplen: number;
+  len: number;
+  ifId: number;
+  linkType: number;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class Dissection {
+  mode = MODE_INDEX;
+  buf: Uint8Array = EMPTY;
+  dv: DataView = new DataView(EMPTY.buffer);
+  readonly frame: FrameMeta = { number: 0, tsSec: 0, tsNsec: 0, caplen: 0, len: 0, ifId: 0, linkType: 0 };
+  hooks: FlowHooks | null = null;
+  defrag: Defragmenter | null = null;
+
+  // ---- summary fields (what the store keeps; reset per packet) ----
+  /** Protocol column id (see protocolNames); the highest layer decoded wins. */
+  protocol = 0;
+  netType = NET_NONE;
+  /** Network addresses copied here so they survive a switch to a reassembled buffer. 4 or 16 bytes used. */
+  readonly netSrc = new Uint8Array(16);
+  readonly netDst = new Uint8Array(16);
+  /** Link-layer source/destination offsets into the frame (-1 when absent), and their length (6 for MAC). */
+  linkSrcOff = -1;
+  linkDstOff = -1;
+  linkAddrLen = 0;
+  ipProto = -1;
+  sport = -1;
+  dport = -1;
+  tcpFlags = 0;
+  tcpSeq = 0;
+  tcpAck = 0;
+  tcpWin = 0;
+  tcpPayloadLen = 0;
+  icmpType = -1;
+  icmpCode = -1;
+  icmpId = -1;
+  flags = 0;
+  /** Bytes [payloadOff, payloadEnd) of `buf` are the transport payload (application data). */
+  payloadOff = 0;
+  payloadEnd = 0;
+  /** Nesting depth: >0 while decoding a header quoted inside ICMP errors (must not touch summary fields). */
+  inner = 0;
+
+  // ---- set by the session layer through hooks ----
+  sessionId = -1;
+  /** 0: packet goes from the session's A side to B, 1: from B to A. */
+  direction = 0;
+  /** Initial sequence numbers for Wireshark-style relative numbers; -1 when unknown. */
+  tcpSeqBase = -1;
+  tcpAckBase = -1;
+
+  // ---- text and tree ----
+  info = '';
+  /** Root nodes of the detail tree, or null outside MODE_TREE. */
+  tree: TreeNode[] | null = null;
+  private readonly stack: TreeNode[] = [];
+  /** Human-readable problems found (expert info), only collected in SUMMARY/TREE modes. */
+  problems: string[] = [];
+  /** Name of the current data source for tree nodes ("Reassembled IPv4"), undefined for the frame. */
+  source: string | undefined = undefined;
+
+  /** Prepares for a new packet. `data` must stay valid until dissection ends. */
+  reset(data: Uint8Array, mode: number): void {
+    this.mode = mode;
+    this.buf = data;
+    this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.protocol = 0;
+    this.netType = NET_NONE;
+    this.linkSrcOff = -1;
+    this.linkDstOff = -1;
+    this.linkAddrLen = 0;
+    this.ipProto = -1;
+    this.sport = -1;
+    this.dport = -1;
+    this.tcpFlags = 0;
+    this.tcpSeq = 0;
+    this.tcpAck = 0;
+    this.tcpWin = 0;
+    this.tcpPayloadLen = 0;
+    this.icmpType = -1;
+    this.icmpCode = -1;
+    this.icmpId = -1;
+    this.flags = 0;
+    this.payloadOff = 0;
+    this.payloadEnd = 0;
+    this.inner = 0;
+    this.sessionId = -1;
+    this.direction = 0;
+    this.tcpSeqBase = -1;
+    this.tcpAckBase = -1;
+    this.info = '';
+    this.source = undefined;
+    this.stack.length = 0;
+    if (mode >= MODE_SUMMARY) this.problems = [];
+    this.tree = mode >= MODE_TREE ? [] : null;
+  }
+
+  /** Replaces the buffer being decoded (reassembled data); later tree nodes refer to `source`. */
+  switchBuffer(data: Uint8Array, source: string): void {
+    this.buf = data;
+    this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.source = source;
+  }
+
+  setProtocol(name: number): void {
+    if (this.inner === 0) this.protocol = name;
+  }
+
+  get wantText(): boolean {
+    return this.mode >= MODE_SUMMARY && this.inner === 0;
+  }
+
+  /** Records a problem (malformed/truncated), sets the flag; the text is kept only when it will be shown. */
+  problem(flag: number, text: string): void {
+    if (this.inner === 0) this.flags |= flag;
+    if (this.mode >= MODE_SUMMARY) this.problems.push(text);
+  }
+
+  // ---- tree building (callers check `d.tree !== null` first) ----
+
+  /** Opens a subtree (a protocol or a structured field); close it with `close()`. */
+  open(field: FieldDef, start: number, length: number, label: string, value: FieldValue = null): TreeNode {
+    const node = this.add(field, start, length, value, label);
+    node.children = [];
+    this.stack.push(node);
+    return node;
+  }
+
+  close(): void {
+    this.stack.pop();
+  }
+
+  /** Adds a field under the open subtree. The default label is "Description: value". */
+  add(field: FieldDef, start: number, length: number, value: FieldValue, label?: string): TreeNode {
+    const node: TreeNode = {
+      field,
+      start,
+      length,
+      value,
+      label: label ?? `${field.description}: ${formatValue(field, value)}`,
+      children: null,
+      source: this.source,
+    };
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) (parent.children ??= []).push(node);
+    else if (this.tree) this.tree.push(node);
+    return node;
+  }
+
+  /** Adds a field that is derived, not read from bytes (e.g. `ip.addr`, relative sequence numbers). */
+  addHidden(field: FieldDef, value: FieldValue, start = 0, length = 0): TreeNode {
+    const node = this.add(field, start, length, value);
+    node.label = '';
+    return node;
+  }
+
+  protocolName(): string {
+    return protocolNames.name(this.protocol);
+  }
+}
+
+export function formatValue(field: FieldDef, value: FieldValue): string {
+  if (value === null) return '';
+  if (value instanceof Uint8Array) return hexColon(value);
+  if (typeof value === 'number' && field.base === 'hex') return '0x' + value.toString(16).padStart(2, '0');
+  return String(value);
+}
+
+export function hexColon(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) {
+    if (i) s += ':';
+    s += (bytes[i] as number).toString(16).padStart(2, '0');
+  }
+  return s;
+}
