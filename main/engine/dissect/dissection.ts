@@ -65,6 +65,8 @@ const EMPTY = new Uint8Array(0);
 export class Dissection {
   mode = MODE_INDEX;
   buf: Uint8Array = EMPTY;
+  /** The frame's own bytes; unlike `buf` it never switches to a reassembled buffer (link addresses live here). */
+  frameData: Uint8Array = EMPTY;
   dv: DataView = new DataView(EMPTY.buffer);
   readonly frame: FrameMeta = { number: 0, tsSec: 0, tsNsec: 0, caplen: 0, len: 0, ifId: 0, linkType: 0 };
   hooks: FlowHooks | null = null;
@@ -92,6 +94,8 @@ export class Dissection {
   icmpType = -1;
   icmpCode = -1;
   icmpId = -1;
+  /** Shift count of a TCP Window Scale option in this segment, -1 when absent (lets the session layer learn it). */
+  tcpWsOption = -1;
   flags = 0;
   /** Bytes [payloadOff, payloadEnd) of `buf` are the transport payload (application data). */
   payloadOff = 0;
@@ -106,6 +110,8 @@ export class Dissection {
   /** Initial sequence numbers for Wireshark-style relative numbers; -1 when unknown. */
   tcpSeqBase = -1;
   tcpAckBase = -1;
+  /** Window scale shift for this segment's sender (Wireshark's scalefactor): -1 unknown, -2 scaling not used. */
+  tcpWinScale = -1;
 
   // ---- text and tree ----
   info = '';
@@ -121,6 +127,7 @@ export class Dissection {
   reset(data: Uint8Array, mode: number): void {
     this.mode = mode;
     this.buf = data;
+    this.frameData = data;
     this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.protocol = 0;
     this.netType = NET_NONE;
@@ -138,6 +145,7 @@ export class Dissection {
     this.icmpType = -1;
     this.icmpCode = -1;
     this.icmpId = -1;
+    this.tcpWsOption = -1;
     this.flags = 0;
     this.payloadOff = 0;
     this.payloadEnd = 0;
@@ -146,6 +154,7 @@ export class Dissection {
     this.direction = 0;
     this.tcpSeqBase = -1;
     this.tcpAckBase = -1;
+    this.tcpWinScale = -1;
     this.info = '';
     this.source = undefined;
     this.stack.length = 0;

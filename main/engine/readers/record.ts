@@ -76,6 +76,8 @@ export interface CaptureReader {
   readonly interfaces: InterfaceInfo[];
   /** Section header comments and other file-level comments. */
   readonly comments: string[];
+  /** pcapng Name Resolution Blocks seen so far: host name → addresses (text form). Absent for pcap. */
+  readonly names?: ReadonlyMap<string, readonly string[]>;
   /** Problems met so far; reading stops at the first fatal one, keeping every packet before it. */
   readonly errors: ReaderError[];
   /** Byte offset up to which the file has been consumed. */

@@ -1,0 +1,55 @@
+/** `wirelens list FILE [--json]`: one line per packet, like tshark's default output. */
+import { CaptureIndex } from '../../engine/capture/capture-index';
+import { deltaString, destinationColumn, epochString, sourceColumn } from '../../engine/capture/columns';
+import { Dissection, MODE_SUMMARY } from '../../engine/dissect/dissection';
+import { IpDefragmenter } from '../../engine/dissect/protocols/defrag';
+import type { PacketRecord } from '../../engine/readers/record';
+import type { ParsedArgs } from '../args';
+import { Output } from '../output';
+import { openForCli, reportReaderErrors } from '../open-file';
+import { timeoutsFrom } from './timeouts-option';
+import { UsageError } from '../args';
+
+export function listCommand(args: ParsedArgs): number {
+  const path = args.positional[0];
+  if (!path) throw new UsageError('list needs a capture file');
+  const reader = openForCli(path);
+  const json = args.flags.has('--json');
+  const out = new Output();
+  let firstSec = 0;
+  let firstNsec = 0;
+  let digits = 6;
+  const onPacket = (d: Dissection, rec: PacketRecord): void => {
+    if (rec.number === 1) {
+      firstSec = rec.tsSec;
+      firstNsec = rec.tsNsec;
+      digits = reader.interfaces.some((i) => i.tsResolution.base !== 10 || i.tsResolution.exponent > 6) ? 9 : 6;
+    }
+    const proto = d.protocolName();
+    if (json) {
+      const hasPorts = d.sport >= 0 && d.dport >= 0;
+      out.line(
+        `{"number":${rec.number},"ts":"${epochString(rec.tsSec, rec.tsNsec)}","len":${rec.len},"caplen":${rec.caplen},` +
+          `"iface":${rec.ifId},"src":${JSON.stringify(sourceColumn(d))},"dst":${JSON.stringify(destinationColumn(d))},` +
+          `"sport":${hasPorts ? d.sport : null},"dport":${hasPorts ? d.dport : null},"proto":${JSON.stringify(proto)},` +
+          `"info":${JSON.stringify(d.info)},"session":${d.sessionId >= 0 ? d.sessionId : null}}`,
+      );
+    } else {
+      const t = deltaString(firstSec, firstNsec, rec.tsSec, rec.tsNsec, digits);
+      out.line(
+        `${String(rec.number).padStart(6)} ${t.padStart(digits + 5)} ${sourceColumn(d)} → ${destinationColumn(d)} ${proto} ${rec.len} ${d.info}`,
+      );
+    }
+  };
+  const index = new CaptureIndex(reader, {
+    mode: MODE_SUMMARY,
+    noStore: true,
+    defrag: new IpDefragmenter(),
+    timeouts: timeoutsFrom(args),
+    onPacket,
+  });
+  index.runToEnd();
+  out.flush();
+  reader.close();
+  return reportReaderErrors(reader);
+}

@@ -1,0 +1,150 @@
+/**
+ * The index pass: reads packets in file order, dissects each in INDEX mode (or SUMMARY when a consumer
+ * wants text), assigns sessions, and appends the fixed-width columns to the store. Works in steps so a
+ * worker can report progress, follow a growing file and stay cancellable.
+ */
+import type { CaptureReader, PacketRecord } from '../readers/record';
+import { Dissection, Defragmenter, MODE_INDEX, NET_IPV4, NET_IPV6 } from '../dissect/dissection';
+import { dissectFrame } from '../dissect/frame';
+import { PacketStore, SF_DIR_BA, SF_HAS_PORTS } from '../store/packet-store';
+import { EndpointTable, EP_IPV4, EP_IPV6, EP_MAC, EP_OTHER } from '../store/endpoints';
+import { DEFAULT_TIMEOUTS, IdleTimeouts, SessionTable } from '../sessions/session-table';
+import { SessionTracker } from '../sessions/session-tracker';
+
+export interface IndexOptions {
+  timeouts?: IdleTimeouts;
+  /** Dissection mode for the pass (MODE_INDEX unless a consumer wants Info text as it goes). */
+  mode?: number;
+  /** Called after each packet is dissected and stored (e.g. the CLI printing rows as it reads). */
+  onPacket?: (d: Dissection, rec: PacketRecord, index: number) => void;
+  /** IP reassembly state; without it fragments are dissected one by one. */
+  defrag?: Defragmenter | null;
+  /** Keep no per-packet columns (a pure streaming consumer such as `list`). */
+  noStore?: boolean;
+}
+
+export class CaptureIndex {
+  readonly store = new PacketStore();
+  readonly endpoints = new EndpointTable();
+  readonly sessions: SessionTable;
+  readonly tracker: SessionTracker;
+  private readonly d = new Dissection();
+  private readonly mode: number;
+  private readonly onPacket: IndexOptions['onPacket'];
+  private readonly noStore: boolean;
+  packets = 0;
+  bytes = 0;
+  firstSec = 0;
+  firstNsec = 0;
+  lastSec = 0;
+  lastNsec = 0;
+
+  constructor(
+    readonly reader: CaptureReader,
+    opts: IndexOptions = {},
+  ) {
+    this.sessions = new SessionTable(opts.timeouts ?? DEFAULT_TIMEOUTS);
+    this.tracker = new SessionTracker(this.sessions, this.endpoints);
+    this.mode = opts.mode ?? MODE_INDEX;
+    this.onPacket = opts.onPacket;
+    this.noStore = opts.noStore ?? false;
+    this.d.hooks = this.tracker;
+    this.d.defrag = opts.defrag ?? null;
+  }
+
+  /** Indexes up to `max` more packets; returns how many were read (0: no more data for now). */
+  step(max = 65536): number {
+    const d = this.d;
+    const reader = this.reader;
+    let n = 0;
+    while (n < max) {
+      const rec = reader.next();
+      if (rec === null) break;
+      n++;
+      d.reset(rec.data, this.mode);
+      const f = d.frame;
+      f.number = rec.number;
+      f.tsSec = rec.tsSec;
+      f.tsNsec = rec.tsNsec;
+      f.caplen = rec.caplen;
+      f.len = rec.len;
+      f.ifId = rec.ifId;
+      f.linkType = rec.linkType;
+      dissectFrame(d);
+      if (d.sessionId < 0) this.tracker.onNetworkOnly(d);
+      this.account(rec);
+      const index = this.noStore ? -1 : this.append(rec);
+      if (this.onPacket) this.onPacket(d, rec, index);
+    }
+    return n;
+  }
+
+  /** Indexes everything available, then closes the session table (idle sessions become timed out). */
+  runToEnd(): void {
+    while (this.step() > 0) {
+      /* keep reading */
+    }
+    this.finish();
+  }
+
+  finish(): void {
+    this.sessions.finish(this.lastSec, this.lastNsec);
+  }
+
+  private account(rec: PacketRecord): void {
+    if (this.packets === 0) {
+      this.firstSec = rec.tsSec;
+      this.firstNsec = rec.tsNsec;
+    }
+    if (rec.tsSec > this.lastSec || (rec.tsSec === this.lastSec && rec.tsNsec > this.lastNsec)) {
+      this.lastSec = rec.tsSec;
+      this.lastNsec = rec.tsNsec;
+    }
+    this.packets++;
+    this.bytes += rec.len;
+  }
+
+  private append(rec: PacketRecord): number {
+    const d = this.d;
+    const s = this.store;
+    const i = s.add();
+    s.fileOffset[i] = rec.dataOffset;
+    s.tsSec[i] = rec.tsSec;
+    s.tsNsec[i] = rec.tsNsec;
+    s.caplen[i] = rec.caplen;
+    s.len[i] = rec.len;
+    s.ifId[i] = rec.ifId;
+    s.proto[i] = d.protocol;
+    let flags = d.flags & 0x3fff;
+    if (d.sport >= 0 && d.dport >= 0) {
+      flags |= SF_HAS_PORTS;
+      s.sport[i] = d.sport;
+      s.dport[i] = d.dport;
+    } else {
+      s.sport[i] = 0;
+      s.dport[i] = 0;
+    }
+    if (d.direction === 1) flags |= SF_DIR_BA;
+    s.flags[i] = flags;
+    s.session[i] = d.sessionId;
+    const ep = this.endpoints;
+    if (d.netType === NET_IPV4) {
+      s.srcEp[i] = ep.intern(EP_IPV4, d.netSrc, 0, 4);
+      s.dstEp[i] = ep.intern(EP_IPV4, d.netDst, 0, 4);
+    } else if (d.netType === NET_IPV6) {
+      s.srcEp[i] = ep.intern(EP_IPV6, d.netSrc, 0, 16);
+      s.dstEp[i] = ep.intern(EP_IPV6, d.netDst, 0, 16);
+    } else {
+      // ARP and non-IP frames: tshark's Source/Destination columns show the link-layer addresses.
+      s.srcEp[i] = linkEndpoint(ep, d, d.linkSrcOff);
+      s.dstEp[i] = linkEndpoint(ep, d, d.linkDstOff);
+    }
+    return i;
+  }
+}
+
+function linkEndpoint(ep: EndpointTable, d: Dissection, off: number): number {
+  const len = d.linkAddrLen;
+  if (off < 0 || len <= 0 || len > 16 || off + len > d.frameData.length) return 0;
+  return ep.intern(len === 6 ? EP_MAC : EP_OTHER, d.frameData, off, len);
+}

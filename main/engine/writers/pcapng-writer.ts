@@ -1,0 +1,208 @@
+import type { WritablePacket } from './packet';
+import { FileSink } from './file-sink';
+
+/** What the writer records about an interface (a reader's InterfaceInfo satisfies it). */
+export interface WritableInterface {
+  readonly linkType: number;
+  /** 0 = no limit. */
+  readonly snaplen?: number;
+  readonly name?: string;
+  readonly description?: string;
+  /**
+   * Timestamp unit of the source interface (a reader's InterfaceInfo has it). Decimal units of 10^-0..10^-9 are
+   * kept, so every source timestamp stays representable in 64 bits (10^-9 overflows after year 2554, and
+   * real files do contain such values); anything else is written in nanoseconds, the default.
+   */
+  readonly tsResolution?: { readonly base: 10 | 2; readonly exponent: number };
+}
+
+export interface PcapngWriterOptions {
+  /** Section header comments (opt_comment on the SHB). */
+  comments?: readonly string[];
+  /** shb_userappl. */
+  application?: string;
+  /** Interfaces to declare up front; packet ifId n refers to the n-th (more can be added with addInterface). */
+  interfaces?: readonly WritableInterface[];
+}
+
+const OPT_ENDOFOPT = 0;
+const OPT_COMMENT = 1;
+const SHB_USERAPPL = 4;
+const IF_NAME = 2;
+const IF_DESCRIPTION = 3;
+const IF_TSRESOL = 9;
+
+const utf8 = new TextEncoder();
+
+/**
+ * pcapng writer: one section (little-endian), interfaces with if_tsresol = 9 so nanoseconds survive, SHB and
+ * per-packet comments. Interfaces from several input sections are written into this one section, which is
+ * exactly what the readers' global interface ids allow.
+ */
+export class PcapngWriter {
+  private readonly sink: FileSink;
+  private interfaceCount = 0;
+  /** Per interface id: units per second and nanoseconds per unit (decimal resolutions only). */
+  private readonly perSecond: number[] = [];
+  private readonly nsPerUnit: number[] = [];
+  private packets = 0;
+
+  constructor(target: number | string, opts: PcapngWriterOptions = {}) {
+    this.sink = new FileSink(target);
+    const options: Array<[number, Uint8Array]> = [];
+    for (const c of opts.comments ?? []) options.push([OPT_COMMENT, utf8.encode(c)]);
+    if (opts.application !== undefined) options.push([SHB_USERAPPL, utf8.encode(opts.application)]);
+    const body = optionsLength(options);
+    const total = 28 + body;
+    const s = this.sink;
+    const at = s.reserve(24);
+    s.view.setUint32(at, 0x0a0d0d0a, true);
+    s.view.setUint32(at + 4, total, true);
+    s.view.setUint32(at + 8, 0x1a2b3c4d, true);
+    s.view.setUint16(at + 12, 1, true);
+    s.view.setUint16(at + 14, 0, true);
+    // Section length unknown (streaming): -1 as the spec allows.
+    s.view.setInt32(at + 16, -1, true);
+    s.view.setInt32(at + 20, -1, true);
+    this.writeOptions(options);
+    this.trailer(total);
+    for (const i of opts.interfaces ?? []) this.addInterface(i);
+  }
+
+  get count(): number {
+    return this.packets;
+  }
+
+  get bytesWritten(): number {
+    return this.sink.written;
+  }
+
+  /** Declares an interface; returns its id (the ifId packets use to refer to it). */
+  addInterface(i: WritableInterface): number {
+    const options: Array<[number, Uint8Array]> = [];
+    if (i.name !== undefined) options.push([IF_NAME, utf8.encode(i.name)]);
+    if (i.description !== undefined) options.push([IF_DESCRIPTION, utf8.encode(i.description)]);
+    const digits = i.tsResolution?.base === 10 && i.tsResolution.exponent <= 9 ? i.tsResolution.exponent : 9;
+    // if_tsresol 6 is the default, but writing it anyway keeps the files self-describing.
+    options.push([IF_TSRESOL, Uint8Array.of(digits)]);
+    this.perSecond.push(10 ** digits);
+    this.nsPerUnit.push(10 ** (9 - digits));
+    const total = 20 + optionsLength(options);
+    const s = this.sink;
+    const at = s.reserve(16);
+    s.view.setUint32(at, 1, true);
+    s.view.setUint32(at + 4, total, true);
+    s.view.setUint16(at + 8, i.linkType, true);
+    s.view.setUint16(at + 10, 0, true);
+    s.view.setUint32(at + 12, i.snaplen ?? 0, true);
+    this.writeOptions(options);
+    this.trailer(total);
+    return this.interfaceCount++;
+  }
+
+  writePacket(p: WritablePacket): void {
+    const ifId = p.ifId ?? 0;
+    if (ifId >= this.interfaceCount) {
+      throw new RangeError(`packet refers to interface ${ifId}, but only ${this.interfaceCount} were added`);
+    }
+    const caplen = p.data.length;
+    let optBytes = 0;
+    let encoded: Uint8Array[] | undefined;
+    if (p.comments !== undefined && p.comments.length > 0) {
+      encoded = p.comments.map((c) => utf8.encode(c));
+      for (const e of encoded) optBytes += 4 + ((e.length + 3) & ~3);
+      optBytes += 4; // opt_endofopt
+    }
+    const total = 32 + ((caplen + 3) & ~3) + optBytes;
+    const s = this.sink;
+    const at = s.reserve(28);
+    const v = s.view;
+    v.setUint32(at, 6, true);
+    v.setUint32(at + 4, total, true);
+    v.setUint32(at + 8, ifId, true);
+    timestampUnits(p.tsSec, this.perSecond[ifId], Math.floor(p.tsNsec / this.nsPerUnit[ifId]));
+    v.setUint32(at + 12, unitsHi, true);
+    v.setUint32(at + 16, unitsLo, true);
+    v.setUint32(at + 20, caplen, true);
+    v.setUint32(at + 24, p.len ?? caplen, true);
+    s.write(p.data);
+    s.pad4(caplen);
+    if (encoded !== undefined) {
+      for (const e of encoded) this.option(OPT_COMMENT, e);
+      const end = s.reserve(4);
+      s.view.setUint32(end, OPT_ENDOFOPT, true);
+    }
+    this.trailer(total);
+    this.packets++;
+  }
+
+  flush(): void {
+    this.sink.flush();
+  }
+
+  sync(): void {
+    this.sink.sync();
+  }
+
+  close(): void {
+    this.sink.close();
+  }
+
+  private writeOptions(options: Array<[number, Uint8Array]>): void {
+    if (options.length === 0) return;
+    for (const [code, value] of options) this.option(code, value);
+    const at = this.sink.reserve(4);
+    this.sink.view.setUint32(at, OPT_ENDOFOPT, true);
+  }
+
+  private option(code: number, value: Uint8Array): void {
+    const s = this.sink;
+    if (value.length > 0xffff) value = value.subarray(0, 0xffff); // option lengths are 16-bit
+    const at = s.reserve(4);
+    s.view.setUint16(at, code, true);
+    s.view.setUint16(at + 2, value.length, true);
+    s.write(value);
+    s.pad4(value.length);
+  }
+
+  private trailer(total: number): void {
+    const at = this.sink.reserve(4);
+    this.sink.view.setUint32(at, total, true);
+  }
+}
+
+function optionsLength(options: Array<[number, Uint8Array]>): number {
+  if (options.length === 0) return 0;
+  let n = 4; // opt_endofopt
+  for (const [, v] of options) n += 4 + ((Math.min(v.length, 0xffff) + 3) & ~3);
+  return n;
+}
+
+let unitsHi = 0;
+let unitsLo = 0;
+
+/**
+ * sec * perSecond + fraction as a 64-bit value (modulo 2^64) into unitsHi/unitsLo, exactly and without BigInt:
+ * 16-bit limbs, every partial sum far below 2^53. perSecond <= 10^9 < 2^30, fraction < perSecond.
+ */
+function timestampUnits(sec: number, perSecond: number, fraction: number): void {
+  const m1 = Math.floor(perSecond / 65536);
+  const m0 = perSecond - m1 * 65536;
+  let rest = sec;
+  const s0 = rest % 65536;
+  rest = Math.floor(rest / 65536);
+  const s1 = rest % 65536;
+  rest = Math.floor(rest / 65536);
+  const s2 = rest % 65536;
+  const s3 = Math.floor(rest / 65536) % 65536;
+  let c = s0 * m0 + fraction;
+  const r0 = c % 65536;
+  c = Math.floor(c / 65536) + s1 * m0 + s0 * m1;
+  const r1 = c % 65536;
+  c = Math.floor(c / 65536) + s2 * m0 + s1 * m1;
+  const r2 = c % 65536;
+  c = Math.floor(c / 65536) + s3 * m0 + s2 * m1;
+  const r3 = c % 65536;
+  unitsHi = r3 * 65536 + r2;
+  unitsLo = r1 * 65536 + r0;
+}
