@@ -10,6 +10,7 @@ import { PacketStore, SF_DIR_BA, SF_HAS_PORTS } from '../store/packet-store';
 import { EndpointTable, EP_IPV4, EP_IPV6, EP_MAC, EP_OTHER } from '../store/endpoints';
 import { DEFAULT_TIMEOUTS, IdleTimeouts, SessionTable } from '../sessions/session-table';
 import { SessionTracker } from '../sessions/session-tracker';
+import { IpDefragmenter } from '../dissect/protocols/defrag';
 
 export interface IndexOptions {
   timeouts?: IdleTimeouts;
@@ -17,7 +18,7 @@ export interface IndexOptions {
   mode?: number;
   /** Called after each packet is dissected and stored (e.g. the CLI printing rows as it reads). */
   onPacket?: (d: Dissection, rec: PacketRecord, index: number) => void;
-  /** IP reassembly state; without it fragments are dissected one by one. */
+  /** IP reassembly state (default: a new IpDefragmenter); null dissects fragments one by one. */
   defrag?: Defragmenter | null;
   /** Keep no per-packet columns (a pure streaming consumer such as `list`). */
   noStore?: boolean;
@@ -28,6 +29,8 @@ export class CaptureIndex {
   readonly endpoints = new EndpointTable();
   readonly sessions: SessionTable;
   readonly tracker: SessionTracker;
+  /** The pass's reassembly state; it remembers which frames made up each datagram for on-demand replay. */
+  readonly defrag: Defragmenter | null;
   private readonly d = new Dissection();
   private readonly mode: number;
   private readonly onPacket: IndexOptions['onPacket'];
@@ -49,7 +52,9 @@ export class CaptureIndex {
     this.onPacket = opts.onPacket;
     this.noStore = opts.noStore ?? false;
     this.d.hooks = this.tracker;
-    this.d.defrag = opts.defrag ?? null;
+    const d = this.d;
+    this.defrag = opts.defrag !== undefined ? opts.defrag : new IpDefragmenter({ clock: () => d.frame.tsSec + d.frame.tsNsec / 1e9 });
+    d.defrag = this.defrag;
   }
 
   /** Indexes up to `max` more packets; returns how many were read (0: no more data for now). */

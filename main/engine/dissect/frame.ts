@@ -25,7 +25,7 @@ export function dissectFrame(d: Dissection): void {
     d.open(fFrame, 0, d.buf.length, `Frame ${f.number}: ${f.len} bytes on wire, ${f.caplen} bytes captured`);
     d.add(fNumber, 0, 0, f.number);
     const t = f.tsSec + f.tsNsec / 1e9;
-    d.add(fTime, 0, 0, t, `Arrival Time: ${new Date(f.tsSec * 1000).toISOString().replace(/\.\d+Z$/, '')}.${String(f.tsNsec).padStart(9, '0')} UTC`);
+    d.add(fTime, 0, 0, t, `Arrival Time: ${utcText(f.tsSec, f.tsNsec)}`);
     d.add(fTimeEpoch, 0, 0, t, `Epoch Arrival Time: ${f.tsSec}.${String(f.tsNsec).padStart(9, '0')}`);
     d.add(fLen, 0, 0, f.len);
     d.add(fCapLen, 0, 0, f.caplen);
@@ -46,4 +46,12 @@ export function dissectFrame(d: Dissection): void {
     // A decoder must not throw; if one does, the packet is marked malformed instead of killing the pass.
     d.problem(1 << 1, `Dissector bug: ${(err as Error).message}`);
   }
+}
+
+/** Date text that survives any timestamp (Date only covers ±8.64e15 ms; captures can hold more). */
+function utcText(sec: number, nsec: number): string {
+  const date = new Date(sec * 1000);
+  const frac = String(nsec).padStart(9, '0');
+  if (Number.isNaN(date.getTime())) return `${sec}.${frac} s since the epoch`;
+  return `${date.toISOString().replace(/\.\d+Z$/, '')}.${frac} UTC`;
 }

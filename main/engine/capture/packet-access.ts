@@ -1,0 +1,86 @@
+/**
+ * On-demand re-dissection of stored packets: the rows on screen, the detail tree, costly filter terms. The
+ * bytes are read back from the file at the stored offset; session facts come from the store instead of the
+ * tracker, so dissecting a packet again never changes the session table.
+ */
+import { Dissection, FlowHooks, FrameMeta } from '../dissect/dissection';
+import { dissectFrame } from '../dissect/frame';
+import { IpDefragmenter, replayDefrag } from '../dissect/protocols/defrag';
+import { SF_DIR_BA } from '../store/packet-store';
+import type { CaptureIndex } from './capture-index';
+
+class ReplayHooks implements FlowHooks {
+  index = 0;
+  constructor(private readonly capture: CaptureIndex) {}
+
+  onTransport(d: Dissection): void {
+    if (d.inner !== 0) return;
+    const store = this.capture.store;
+    const sessions = this.capture.sessions;
+    const id = store.session[this.index] as number;
+    if (id < 0) return;
+    const dir = ((store.flags[this.index] as number) & SF_DIR_BA) !== 0 ? 1 : 0;
+    d.sessionId = id;
+    d.direction = dir;
+    if (sessions.proto[id] !== 6) return;
+    d.tcpSeqBase = (dir === 0 ? sessions.baseA[id] : sessions.baseB[id]) as number;
+    d.tcpAckBase = (dir === 0 ? sessions.baseB[id] : sessions.baseA[id]) as number;
+    const wsA = sessions.wsA[id] as number;
+    const wsB = sessions.wsB[id] as number;
+    d.tcpWinScale = wsA === -1 || wsB === -1 ? -1 : wsA === -2 || wsB === -2 ? -2 : dir === 0 ? wsA : wsB;
+  }
+}
+
+export class PacketAccess {
+  private readonly d = new Dissection();
+  private readonly hooks: ReplayHooks;
+
+  constructor(private readonly capture: CaptureIndex) {
+    this.hooks = new ReplayHooks(capture);
+    this.d.hooks = this.hooks;
+  }
+
+  /** Frame metadata of the packet at 0-based store index `i`. */
+  meta(i: number): FrameMeta {
+    const s = this.capture.store;
+    const iface = this.capture.reader.interfaces[s.ifId[i] as number];
+    return {
+      number: i + 1,
+      tsSec: s.tsSec[i] as number,
+      tsNsec: s.tsNsec[i] as number,
+      caplen: s.caplen[i] as number,
+      len: s.len[i] as number,
+      ifId: s.ifId[i] as number,
+      linkType: iface ? iface.linkType : -1,
+    };
+  }
+
+  /** The captured bytes of packet `i` (a fresh copy, safe to keep). */
+  bytes(i: number): Uint8Array {
+    const s = this.capture.store;
+    return this.capture.reader.readAt(s.fileOffset[i] as number, s.caplen[i] as number);
+  }
+
+  /**
+   * Dissects packet `i` again in `mode` (MODE_SUMMARY for the Info column, MODE_TREE for the detail tree).
+   * The returned Dissection is reused by the next call.
+   */
+  dissect(i: number, mode: number): Dissection {
+    const d = this.d;
+    d.reset(this.bytes(i), mode);
+    Object.assign(d.frame, this.meta(i));
+    this.hooks.index = i;
+    d.defrag = null;
+    const pass = this.capture.defrag;
+    if (pass instanceof IpDefragmenter) {
+      // A fragment that did not complete a datagram must still be shown as a fragment: an empty
+      // defragmenter holds it instead of letting the transport decoder read a partial datagram.
+      const frames = pass.completedBy(i + 1);
+      d.defrag = frames
+        ? replayDefrag(frames, i + 1, (f) => ({ data: this.bytes(f - 1), meta: this.meta(f - 1) }))
+        : new IpDefragmenter({ record: false });
+    }
+    dissectFrame(d);
+    return d;
+  }
+}
