@@ -3,13 +3,21 @@ import { UsageError, parseArgs } from './args';
 import { infoCommand } from './commands/info';
 import { listCommand } from './commands/list';
 import { sessionsCommand } from './commands/sessions';
+import { checkFilterCommand } from './commands/check-filter';
+import { exportCommand } from './commands/export';
+import { showCommand } from './commands/show';
 import { CliError } from './open-file';
 
 const USAGE = `usage: wirelens <command> [options]
 
   info FILE [--json]                      format, link types, counts, times, interfaces
-  list FILE [--json]                      one line per packet (No., Time, Source, Destination, Protocol, Length, Info)
-  sessions FILE [--json|--csv]            the session table
+  list FILE [-Y FILTER] [--json]          one line per packet (No., Time, Source, Destination, Protocol, Length, Info)
+  sessions FILE [-Y FILTER] [--json|--csv]
+                                          the session table (with -Y: sessions having a matching packet)
+  export FILE [-Y FILTER] -o OUT [--format pcap|pcapng]
+                                          writes the matching packets (atomically: temp file + rename)
+  show FILE NUMBER [--json]               one packet's detail tree
+  check-filter EXPR                       exit 0 if EXPR is a valid display filter, else 1 and why
 
 common options:
   --timeouts tcp=S,udp=S,icmp=S,other=S   session idle timeouts in seconds (or "none")
@@ -19,6 +27,9 @@ const COMMANDS: Record<string, (args: ReturnType<typeof parseArgs>) => number> =
   info: infoCommand,
   list: listCommand,
   sessions: sessionsCommand,
+  export: exportCommand,
+  show: showCommand,
+  'check-filter': checkFilterCommand,
 };
 
 const WITH_VALUE = ['--timeouts', '-Y', '-o', '--format'];

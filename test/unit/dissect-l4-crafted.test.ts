@@ -145,6 +145,7 @@ describe('TCP', () => {
       onTransport(d) {
         seenInfo = d.info;
         d.sessionId = 7;
+        d.streamIndex = 7;
         d.tcpSeqBase = 999;
         d.tcpAckBase = 1999;
         d.tcpWinScale = 3;

@@ -65,19 +65,7 @@ function load(capture: string): Loaded {
  * column tier and the tree tier agree with each other, the tree lacks what tshark's has). Remove an entry
  * once the dissector catches up; the test then runs.
  */
-const DISSECTOR_GAPS: Record<string, string> = {
-  // tshark decodes the TCP header quoted in ICMP errors fully (ports, flags, window, payload); ours stops early.
-  '8': 'ICMP-quoted TCP lacks tcp.port',
-  '13': 'ICMP-quoted TCP lacks tcp.port',
-  '19': 'ICMP-quoted TCP lacks tcp.port',
-  '53': 'ICMP-quoted TCP lacks tcp.flags.*',
-  '57': 'ICMP-quoted TCP lacks tcp.window_size_value',
-  '62': 'ICMP-quoted TCP lacks tcp.payload',
-  '79': 'ICMP-quoted TCP lacks tcp.payload',
-  '86': 'ICMP-quoted TCP lacks tcp.port',
-  '88': 'ICMP-quoted TCP lacks tcp.port',
-  '95': 'tcp.stream numbering differs from tshark',
-};
+const DISSECTOR_GAPS: Record<string, string> = {};
 
 const expected = (id: string): number[] | null => {
   const f = path.join(DIR, 'expected', `${id}.txt`);

@@ -2,28 +2,36 @@
 import { CaptureIndex } from '../../engine/capture/capture-index';
 import { deltaString, destinationColumn, epochString, sourceColumn } from '../../engine/capture/columns';
 import { Dissection, MODE_SUMMARY } from '../../engine/dissect/dissection';
-import { IpDefragmenter } from '../../engine/dissect/protocols/defrag';
 import type { PacketRecord } from '../../engine/readers/record';
 import type { ParsedArgs } from '../args';
 import { Output } from '../output';
 import { openForCli, reportReaderErrors } from '../open-file';
 import { timeoutsFrom } from './timeouts-option';
 import { UsageError } from '../args';
+import { filterFrom } from '../filter-option';
+import { PacketAccess } from '../../engine/capture/packet-access';
+import { packetMatches } from '../../engine/capture/select';
 
 export function listCommand(args: ParsedArgs): number {
   const path = args.positional[0];
   if (!path) throw new UsageError('list needs a capture file');
+  const filter = filterFrom(args);
   const reader = openForCli(path);
   const json = args.flags.has('--json');
   const out = new Output();
   let firstSec = 0;
   let firstNsec = 0;
   let digits = 6;
-  const onPacket = (d: Dissection, rec: PacketRecord): void => {
+  let access: PacketAccess | null = null;
+  const onPacket = (d: Dissection, rec: PacketRecord, i: number): void => {
     if (rec.number === 1) {
       firstSec = rec.tsSec;
       firstNsec = rec.tsNsec;
       digits = reader.interfaces.some((i) => i.tsResolution.base !== 10 || i.tsResolution.exponent > 6) ? 9 : 6;
+    }
+    if (filter !== null) {
+      access ??= new PacketAccess(index);
+      if (!packetMatches(index, access, filter, i)) return;
     }
     const proto = d.protocolName();
     if (json) {
@@ -43,8 +51,8 @@ export function listCommand(args: ParsedArgs): number {
   };
   const index = new CaptureIndex(reader, {
     mode: MODE_SUMMARY,
-    noStore: true,
-    defrag: new IpDefragmenter(),
+    // Without a filter nothing needs the columns: printing streams in constant memory.
+    noStore: filter === null,
     timeouts: timeoutsFrom(args),
     onPacket,
   });

@@ -1,13 +1,14 @@
 /** `wirelens sessions FILE [--json|--csv]`: the session table. */
 import { CaptureIndex } from '../../engine/capture/capture-index';
 import { epochString } from '../../engine/capture/columns';
-import { IpDefragmenter } from '../../engine/dissect/protocols/defrag';
 import { STATE_NAMES, SessionTable, TS_HANDSHAKE } from '../../engine/sessions/session-table';
 import type { EndpointTable } from '../../engine/store/endpoints';
 import { ParsedArgs, UsageError } from '../args';
 import { Output } from '../output';
 import { openForCli, reportReaderErrors } from '../open-file';
 import { timeoutsFrom } from './timeouts-option';
+import { filterFrom } from '../filter-option';
+import { selectPackets } from '../../engine/capture/select';
 
 const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 58: 'icmpv6', 132: 'sctp' };
 
@@ -54,9 +55,19 @@ export function sessionRow(s: SessionTable, ep: EndpointTable, id: number): Sess
 export function sessionsCommand(args: ParsedArgs): number {
   const path = args.positional[0];
   if (!path) throw new UsageError('sessions needs a capture file');
+  const filter = filterFrom(args);
   const reader = openForCli(path);
-  const index = new CaptureIndex(reader, { noStore: true, defrag: new IpDefragmenter(), timeouts: timeoutsFrom(args) });
+  const index = new CaptureIndex(reader, { noStore: filter === null, timeouts: timeoutsFrom(args) });
   index.runToEnd();
+  // With -Y, only sessions having at least one matching packet are listed.
+  let keep: Uint8Array | null = null;
+  if (filter !== null) {
+    keep = new Uint8Array(index.sessions.count);
+    for (const n of selectPackets(index, filter)) {
+      const sid = index.store.session[n - 1] as number;
+      if (sid >= 0) keep[sid] = 1;
+    }
+  }
   reader.close();
   const out = new Output();
   const s = index.sessions;
@@ -69,6 +80,7 @@ export function sessionsCommand(args: ParsedArgs): number {
     );
   }
   for (let id = 0; id < s.count; id++) {
+    if (keep !== null && keep[id] === 0) continue;
     const r = sessionRow(s, index.endpoints, id);
     if (format === 'json') out.line(JSON.stringify(r));
     else if (format === 'csv') out.line(SESSION_COLUMNS.map((c) => csvCell(r[c])).join(','));

@@ -21,6 +21,7 @@ class ReplayHooks implements FlowHooks {
     if (id < 0) return;
     const dir = ((store.flags[this.index] as number) & SF_DIR_BA) !== 0 ? 1 : 0;
     d.sessionId = id;
+    d.streamIndex = sessions.protoIndex[id] as number;
     d.direction = dir;
     if (sessions.proto[id] !== 6) return;
     d.tcpSeqBase = (dir === 0 ? sessions.baseA[id] : sessions.baseB[id]) as number;

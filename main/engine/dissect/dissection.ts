@@ -105,6 +105,8 @@ export class Dissection {
 
   // ---- set by the session layer through hooks ----
   sessionId = -1;
+  /** Index of the session among sessions of its protocol (Wireshark's tcp.stream / udp.stream); -1 unknown. */
+  streamIndex = -1;
   /** 0: packet goes from the session's A side to B, 1: from B to A. */
   direction = 0;
   /** Initial sequence numbers for Wireshark-style relative numbers; -1 when unknown. */
@@ -151,6 +153,7 @@ export class Dissection {
     this.payloadEnd = 0;
     this.inner = 0;
     this.sessionId = -1;
+    this.streamIndex = -1;
     this.direction = 0;
     this.tcpSeqBase = -1;
     this.tcpAckBase = -1;

@@ -76,6 +76,9 @@ export class SessionTable {
   baseA = new Float64Array(0);
   baseB = new Float64Array(0);
   /** Window-scale shift each side announced in its SYN: -1 not seen yet, -2 SYN seen without the option. */
+  /** Ordinal among sessions of the same IP protocol: what Wireshark calls tcp.stream / udp.stream. */
+  protoIndex = new Uint32Array(0);
+  private readonly perProto = new Uint32Array(256);
   wsA = new Int8Array(0);
   wsB = new Int8Array(0);
 
@@ -199,6 +202,7 @@ export class SessionTable {
     this.baseB[id] = -1;
     this.wsA[id] = -1;
     this.wsB[id] = -1;
+    this.protoIndex[id] = this.perProto[proto & 0xff]++;
     return id;
   }
 
@@ -260,6 +264,7 @@ export class SessionTable {
     this.tcpEvents = g(this.tcpEvents, new Uint8Array(n));
     this.baseA = g(this.baseA, new Float64Array(n));
     this.baseB = g(this.baseB, new Float64Array(n));
+    this.protoIndex = g(this.protoIndex, new Uint32Array(n));
     this.wsA = g(this.wsA, new Int8Array(n));
     this.wsB = g(this.wsB, new Int8Array(n));
     this.cap = n;

@@ -96,6 +96,7 @@ export class SessionTracker implements FlowHooks {
     const id = s.lookup(proto, this.srcEp, sport, this.dstEp, dport, f.tsSec, f.tsNsec, f.number, tcpFlags, this.out);
     const dir = this.out.dir;
     d.sessionId = id;
+    d.streamIndex = s.protoIndex[id] as number;
     d.direction = dir;
     if (dir === 0) {
       s.pktsAB[id]++;

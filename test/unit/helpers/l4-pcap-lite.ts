@@ -231,6 +231,7 @@ export class FlowStub implements FlowHooks {
     }
     const dir = flow.first === a ? 0 : 1;
     d.sessionId = flow.id;
+    d.streamIndex = flow.id;
     d.direction = dir;
     if (!tcp) return;
     const fwd = flow.sides[dir];

@@ -175,7 +175,7 @@ export function dissectTcp(d: Dissection, off: number, end: number): void {
     d.add(fDstPort, off + 2, 2, dport);
     d.addHidden(fPort, sport, off, 2);
     d.addHidden(fPort, dport, off + 2, 2);
-    if (d.sessionId >= 0) d.add(fStream, 0, 0, d.sessionId);
+    if (d.streamIndex >= 0) d.add(fStream, 0, 0, d.streamIndex);
     d.add(fLen, 0, 0, segLen);
     d.add(fSeq, off + 4, 4, relSeq, `Sequence Number: ${relSeq}${seqBase >= 0 ? '    (relative sequence number)' : ''}`);
     d.add(fSeqRaw, off + 4, 4, seq);
@@ -266,8 +266,30 @@ function quotedTree(d: Dissection, off: number, end: number): void {
   d.open(fTcp, off, end - off, `Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}`);
   d.add(fSrcPort, off, 2, sport);
   d.add(fDstPort, off + 2, 2, dport);
+  // tshark's tcp.port / udp.port also match the ports of a quoted header (`tcp.port == 443` finds the ICMP error).
+  d.addHidden(fPort, sport, off, 2);
+  d.addHidden(fPort, dport, off + 2, 2);
   if (end - off >= 8) d.add(fSeqRaw, off + 4, 4, dv.getUint32(off + 4));
   if (end - off >= 12) d.add(fAckRaw, off + 8, 4, dv.getUint32(off + 8));
+  // Routers often quote the whole offending segment (RFC 1812): then, like tshark, show its header fields and
+  // payload so filters such as `tcp.flags.syn` or `len(tcp.payload) > 500` see it too.
+  const hdrLen = end - off >= MIN_HDR ? (dv.getUint8(off + 12) >> 4) * 4 : 0;
+  if (hdrLen >= MIN_HDR && hdrLen <= end - off) {
+    const flags = dv.getUint16(off + 12) & 0x0fff;
+    d.add(fHdrLen, off + 12, 1, hdrLen);
+    d.add(fFlags, off + 12, 2, flags);
+    d.add(fFlagSyn, off + 13, 1, (flags & TH_SYN) !== 0);
+    d.add(fFlagAck, off + 13, 1, (flags & TH_ACK) !== 0);
+    d.add(fFlagFin, off + 13, 1, (flags & TH_FIN) !== 0);
+    d.add(fFlagReset, off + 13, 1, (flags & TH_RST) !== 0);
+    d.add(fFlagPush, off + 13, 1, (flags & TH_PUSH) !== 0);
+    d.add(fFlagStr, off + 12, 2, tcpFlagString(flags));
+    d.add(fWinValue, off + 14, 2, dv.getUint16(off + 14));
+    d.add(fChecksum, off + 16, 2, dv.getUint16(off + 16));
+    d.add(fUrgent, off + 18, 2, dv.getUint16(off + 18));
+    d.add(fLen, off, 0, end - off - hdrLen);
+    if (end > off + hdrLen) d.add(fPayload, off + hdrLen, end - off - hdrLen, d.buf.subarray(off + hdrLen, end), `TCP payload (${end - off - hdrLen} bytes)`);
+  }
   d.close();
 }
 

@@ -105,7 +105,7 @@ function decode(d: Dissection, off: number, end: number, lite: boolean): void {
     else d.add(fLength, off + 4, 2, len, `Length: ${len}${bad ? ` (${bad})` : ''}`);
     d.add(fChecksum, off + 6, 2, csum, `Checksum: 0x${csum.toString(16).padStart(4, '0')} [unverified]`);
     d.add(fChecksumStatus, 0, 0, 2, '[Checksum Status: Unverified]');
-    if (d.sessionId >= 0) d.add(fStream, 0, 0, d.sessionId, `[Stream index: ${d.sessionId}]`);
+    if (d.streamIndex >= 0) d.add(fStream, 0, 0, d.streamIndex, `[Stream index: ${d.streamIndex}]`);
     d.close();
     if (d.payloadEnd > payOff) {
       const n = d.payloadEnd - payOff;
@@ -132,6 +132,9 @@ function quotedTree(d: Dissection, off: number, end: number, lite: boolean): voi
   d.open(lite ? fLite : fUdp, off, end - off < HDR ? end - off : HDR, `User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}`);
   d.add(fSrcPort, off, 2, sport);
   d.add(fDstPort, off + 2, 2, dport);
+  // tshark's tcp.port / udp.port also match the ports of a quoted header (`tcp.port == 443` finds the ICMP error).
+  d.addHidden(fPort, sport, off, 2);
+  d.addHidden(fPort, dport, off + 2, 2);
   if (end - off >= HDR) {
     d.add(fLength, off + 4, 2, dv.getUint16(off + 4));
     const csum = dv.getUint16(off + 6);
