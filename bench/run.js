@@ -47,6 +47,19 @@ const PAIRS = [
     ours: [...WL, 'sessions', '{file}'],
     reference: ['tshark', '-n', '-q', '-r', '{file}', '-z', 'conv,tcp', '-z', 'conv,udp'],
   },
+  // Display filters (issue: display filters). The cheap one is answered from the store's columns; 10.0.0.43
+  // is the TLS server of the generated capture (bench/make-data.sh).
+  {
+    name: 'filter-cheap',
+    ours: [...WL, 'list', '{file}', '-Y', 'ip.addr == 10.0.0.43 and tcp.port == 443'],
+    reference: ['tshark', '-n', '-r', '{file}', '-Y', 'ip.addr == 10.0.0.43 and tcp.port == 443'],
+  },
+  {
+    name: 'filter-costly',
+    ours: [...WL, 'list', '{file}', '-Y', 'http.request or dns.qry.name contains "a"'],
+    reference: ['tshark', '-n', '-r', '{file}', '-Y', 'http.request or dns.qry.name contains "a"'],
+    targets: { speedup: 3, rssPerPacket: 1 / 5 },
+  },
 ];
 
 // ---------------------------------------------------------------- options

@@ -2,6 +2,7 @@
  * Operations on runtime values, shared by both evaluation tiers: equality, ordering, CIDR membership,
  * slicing and the string conversions `contains`/`matches`/`string()` need.
  */
+import { formatIPv4, formatIPv6 } from '../base/addr';
 import type { FieldType } from '../dissect/fields';
 import type { FieldValue } from '../dissect/tree';
 import type { SliceRange } from './ast';
@@ -188,32 +189,10 @@ export function matchText(v: RtValue): string {
 /** `string(field)`: the value as Wireshark displays it with name resolution off. */
 export function formatForString(type: FieldType, v: RtValue): string {
   if (v instanceof Uint8Array) {
-    if (type === 'ipv4') return Array.from(v).join('.');
+    if (type === 'ipv4') return formatIPv4(v);
     if (type === 'ipv6') return formatIPv6(v);
     return Array.from(v, (b) => b.toString(16).padStart(2, '0')).join(':');
   }
   return String(v);
 }
 
-function formatIPv6(b: Uint8Array): string {
-  const g: number[] = [];
-  for (let i = 0; i < 16; i += 2) g.push(((b[i] as number) << 8) | (b[i + 1] as number));
-  let bestAt = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestAt = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (xs: number[]): string => xs.map((x) => x.toString(16)).join(':');
-  if (bestAt < 0) return hex(g);
-  return `${hex(g.slice(0, bestAt))}::${hex(g.slice(bestAt + bestLen))}`;
-}
