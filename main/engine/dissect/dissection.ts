@@ -11,6 +11,7 @@
  * stays allocation-free.
  */
 import type { FieldDef } from './fields';
+import type { StreamProtocol } from './tables';
 import type { FieldValue, TreeNode } from './tree';
 import { protocolNames } from './protocols-registry';
 
@@ -29,6 +30,12 @@ export const PF_TCP_SYN = 1 << 6;
 export const PF_TCP_FIN = 1 << 7;
 export const PF_TCP_RST = 1 << 8;
 export const PF_TCP_ACK = 1 << 9;
+/**
+ * netSrc/netDst are not the IPv6 header's own addresses: a Home Address option gave the source or a routing
+ * header's final hop the destination (as in Wireshark's columns and conversations). The filter's column tier
+ * must then not answer ipv6.src/ipv6.dst from the stored endpoints.
+ */
+export const PF_ALT_NET_ADDR = 1 << 11;
 
 // Network-layer kinds for `netType`.
 export const NET_NONE = 0;
@@ -50,13 +57,25 @@ export interface Defragmenter {
   add(key: string, offset: number, more: boolean, data: Uint8Array, frame: number): Uint8Array | null;
 }
 
+/**
+ * TCP stream reassembly, provided by the engine (state spans packets): given one segment's payload for a
+ * stream protocol, decodes every message that this segment completes, on a reassembled buffer when a message
+ * spans segments. Without it (null) only messages wholly inside one segment are decoded.
+ */
+export interface StreamReassembler {
+  deliver(d: Dissection, protocol: StreamProtocol, off: number, end: number): void;
+}
+
 export interface FrameMeta {
   number: number;
   tsSec: number;
   tsNsec: number;
   caplen: number;
   len: number;
+  /** Global interface id across pcapng sections (InterfaceInfo.id; the store's interface column). */
   ifId: number;
+  /** Interface index within its pcapng section (InterfaceInfo.indexInSection): what tshark shows as frame.interface_id. */
+  ifIndexInSection: number;
   linkType: number;
 }
 
@@ -68,9 +87,10 @@ export class Dissection {
   /** The frame's own bytes; unlike `buf` it never switches to a reassembled buffer (link addresses live here). */
   frameData: Uint8Array = EMPTY;
   dv: DataView = new DataView(EMPTY.buffer);
-  readonly frame: FrameMeta = { number: 0, tsSec: 0, tsNsec: 0, caplen: 0, len: 0, ifId: 0, linkType: 0 };
+  readonly frame: FrameMeta = { number: 0, tsSec: 0, tsNsec: 0, caplen: 0, len: 0, ifId: 0, ifIndexInSection: 0, linkType: 0 };
   hooks: FlowHooks | null = null;
   defrag: Defragmenter | null = null;
+  streams: StreamReassembler | null = null;
 
   // ---- summary fields (what the store keeps; reset per packet) ----
   /** Protocol column id (see protocolNames); the highest layer decoded wins. */
@@ -79,6 +99,11 @@ export class Dissection {
   /** Network addresses copied here so they survive a switch to a reassembled buffer. 4 or 16 bytes used. */
   readonly netSrc = new Uint8Array(16);
   readonly netDst = new Uint8Array(16);
+  /**
+   * The outer IPv6 header's own source address (16 bytes) when netType is NET_IPV6: netSrc may hold the Home
+   * Address instead, and the ICMPv6 hop-limit lookup has to find the header by what it really contains.
+   */
+  readonly ipv6HdrSrc = new Uint8Array(16);
   /** Link-layer source/destination offsets into the frame (-1 when absent), and their length (6 for MAC). */
   linkSrcOff = -1;
   linkDstOff = -1;

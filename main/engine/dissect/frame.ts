@@ -29,7 +29,8 @@ export function dissectFrame(d: Dissection): void {
     d.add(fTimeEpoch, 0, 0, t, `Epoch Arrival Time: ${f.tsSec}.${String(f.tsNsec).padStart(9, '0')}`);
     d.add(fLen, 0, 0, f.len);
     d.add(fCapLen, 0, 0, f.caplen);
-    d.add(fIfId, 0, 0, f.ifId);
+    // tshark numbers interfaces per pcapng section; the global id stays internal (store, readers).
+    d.add(fIfId, 0, 0, f.ifIndexInSection);
     d.add(fEncap, 0, 0, f.linkType);
     d.close();
   }

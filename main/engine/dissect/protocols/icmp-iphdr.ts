@@ -1,7 +1,8 @@
 /**
  * ICMP echo Info text carries the enclosing IP header's TTL / hop limit ("ttl=64", "hop limit=64"), which the
  * Dissection does not keep. These helpers find that header in the buffer behind the ICMP message, by its
- * version and the source (and destination) address the IP decoder copied into `d.netSrc`/`d.netDst`.
+ * version and the source (and destination) address the IP decoder copied into `d.netSrc`/`d.netDst` (for IPv6
+ * `d.ipv6HdrSrc`: netSrc may be a Home Address that is not in the header).
  * Text-path only; returns -1 when the header is not in this buffer (e.g. a reassembled datagram).
  */
 import { NET_IPV4, NET_IPV6, type Dissection } from '../dissection';
@@ -34,7 +35,7 @@ export function enclosingIpv6HopLimit(d: Dissection, off: number): number {
   if (d.netType !== NET_IPV6) return -1;
   const b = d.buf;
   for (let p = off - 40; p >= 0 && p >= off - 40 - 512; p -= 8) {
-    if ((b[p] as number) >> 4 === 6 && sameBytes(b, p + 8, d.netSrc, 16)) return b[p + 7] as number;
+    if ((b[p] as number) >> 4 === 6 && sameBytes(b, p + 8, d.ipv6HdrSrc, 16)) return b[p + 7] as number;
   }
   return -1;
 }

@@ -5,7 +5,7 @@
  * buffer with the fragment header's next header, exactly as if the datagram had never been split.
  */
 import type { Dissection } from '../dissection';
-import { NET_IPV6, PF_MALFORMED } from '../dissection';
+import { NET_IPV6, PF_ALT_NET_ADDR, PF_MALFORMED } from '../dissection';
 import type { FieldDef } from '../fields';
 import { fields } from '../fields';
 import { protocolNames } from '../protocols-registry';
@@ -129,6 +129,7 @@ export function decodeIPv6(d: Dissection, off: number, end: number): void {
     d.netType = NET_IPV6;
     copyInto(d.netSrc, d.buf, off + 8, 16);
     copyInto(d.netDst, d.buf, off + 24, 16);
+    copyInto(d.ipv6HdrSrc, d.buf, off + 8, 16);
     d.ipProto = nh;
     d.payloadOff = off + HEADER;
     d.payloadEnd = ipEnd;
@@ -147,7 +148,12 @@ export function decodeIPv6(d: Dissection, off: number, end: number): void {
       if (d.wantText) d.info = hop ? 'IPv6 hop-by-hop options' : 'IPv6 destination options';
       if (ipEnd - p < 2) return short(d, ipEnd, hop ? 'IPv6 Hop-by-Hop' : 'IPv6 Destination Options');
       const len = ((d.buf[p + 1] as number) + 1) * 8;
-      if (ipEnd - p < len) return short(d, ipEnd, hop ? 'IPv6 Hop-by-Hop' : 'IPv6 Destination Options');
+      if (ipEnd - p < len) {
+        // Wireshark reads the options that are there before it hits the end: a complete Home Address
+        // option still gives the source (zeek's mobility trace, whose payload length is too small).
+        if (d.inner === 0) scanHomeAddress(d, p + 2, ipEnd);
+        return short(d, ipEnd, hop ? 'IPv6 Hop-by-Hop' : 'IPv6 Destination Options');
+      }
       const next = d.buf[p] as number;
       if (d.tree !== null) {
         d.open(hop ? fHop : fDstOpts, p, len, hop ? 'IPv6 Hop-by-Hop Option' : 'Destination Options for IPv6');
@@ -172,6 +178,15 @@ export function decodeIPv6(d: Dissection, off: number, end: number): void {
       if (ipEnd - p < 8) return short(d, ipEnd, 'IPv6 Routing');
       const len = ((d.buf[p + 1] as number) + 1) * 8;
       if (ipEnd - p < len) return short(d, ipEnd, 'IPv6 Routing');
+      if (d.inner === 0) {
+        // Like Wireshark, the Destination column, endpoints and sessions use the route's final destination
+        // while hops remain (the header's ipv6.dst is only the next hop).
+        const fin = routingFinalDst(d.buf, p, len);
+        if (fin >= 0) {
+          copyInto(d.netDst, d.buf, fin, 16);
+          d.flags |= PF_ALT_NET_ADDR;
+        }
+      }
       if (d.tree !== null) addRoutingTree(d, p, len);
       nh = d.buf[p] as number;
       p += len;
@@ -324,6 +339,12 @@ function walkOptions(d: Dissection, p: number, end: number, jumboAllowed: boolea
       d.problem(PF_MALFORMED, `Home Address: Invalid length (${len} bytes)`);
       adv = 18;
     }
+    if (type === OPT_HOME_ADDRESS && adv === 18 && d.inner === 0) {
+      // The mobile node's home address is the packet's real source (RFC 6275 §6.3): Wireshark's Source
+      // column, endpoints and conversations use it; ipv6.src stays the care-of address in the header.
+      copyInto(d.netSrc, b, p + 2, 16);
+      d.flags |= PF_ALT_NET_ADDR;
+    }
     if (d.tree !== null) {
       const name = type === OPT_PADN ? 'PadN' : type === OPT_JUMBO ? 'Jumbo Payload' : type === OPT_ROUTER_ALERT ? 'Router Alert' : type === OPT_HOME_ADDRESS ? 'Home Address' : `Unknown IPv6 Option (${type})`;
       d.open(fOpt, p, adv, name);
@@ -338,6 +359,44 @@ function walkOptions(d: Dissection, p: number, end: number, jumboAllowed: boolea
     p += adv;
   }
   return jumbo;
+}
+
+/**
+ * Offset of the routing header's final destination, or -1 when the header names none (no segments left, an
+ * unknown type, or too short). Wireshark's rules: type 0 (source route), the last listed address; type 2
+ * (Mobile IPv6), its single address; type 4 (SRH), Segment List[0], the last segment. RPL (type 3, addresses
+ * compressed against ipv6.dst) is not decoded, so it keeps the header's destination.
+ */
+function routingFinalDst(b: Uint8Array, p: number, len: number): number {
+  const type = b[p + 2] as number;
+  const segleft = b[p + 3] as number;
+  if (segleft === 0) return -1;
+  if (type === 0) {
+    const count = (b[p + 1] as number) >> 1;
+    return count > 0 ? p + 8 + (count - 1) * 16 : -1;
+  }
+  if (type === 2 || type === 4) return len >= 24 ? p + 8 : -1;
+  return -1;
+}
+
+/** The Home Address options among the complete options in [p, end) (a header cut short), as walkOptions reads them. */
+function scanHomeAddress(d: Dissection, p: number, end: number): void {
+  const b = d.buf;
+  while (p + 2 <= end) {
+    const type = b[p] as number;
+    if (type === OPT_PAD1) {
+      p++;
+      continue;
+    }
+    const len = b[p + 1] as number;
+    if (p + 2 + len > end) return; // the option runs past the bytes there: Wireshark stops here too
+    const adv = type === OPT_HOME_ADDRESS && p + 18 <= end ? 18 : 2 + len;
+    if (type === OPT_HOME_ADDRESS && adv === 18) {
+      copyInto(d.netSrc, b, p + 2, 16);
+      d.flags |= PF_ALT_NET_ADDR;
+    }
+    p += adv;
+  }
 }
 
 function addRoutingTree(d: Dissection, p: number, len: number): void {

@@ -18,7 +18,7 @@ import {
   PF_TRUNCATED,
   type Dissection,
 } from '../dissection';
-import { ipProtoTable, tcpHeuristics, tcpPortTable } from '../tables';
+import { ipProtoTable, StreamProtocol, tcpHeuristics, tcpPortTable, tcpStreamHeuristics, tcpStreamTable } from '../tables';
 import { protocolNames } from '../protocols-registry';
 import { decodeTcpOptions, scanWindowScale } from './tcp-options';
 import { dispatchByPort, reportedEnd } from './tcp-ports';
@@ -218,7 +218,35 @@ export function dissectTcp(d: Dissection, off: number, end: number): void {
   }
 
   if (bogusHdr || hdrCut || end <= optEnd) return;
+  const stream = streamProtocolFor(sport, dport, d.buf, optEnd, end);
+  if (stream !== null) {
+    if (d.streams !== null) d.streams.deliver(d, stream, optEnd, end);
+    else decodeWholeMessages(d, stream, optEnd, end);
+    return;
+  }
   dispatchByPort(d, tcpPortTable, tcpHeuristics, sport, dport, optEnd, end);
+}
+
+function streamProtocolFor(sport: number, dport: number, buf: Uint8Array, off: number, end: number): StreamProtocol | null {
+  const lo = sport < dport ? sport : dport;
+  const hi = sport < dport ? dport : sport;
+  const byPort = tcpStreamTable.get(lo) ?? tcpStreamTable.get(hi);
+  if (byPort !== undefined) return byPort;
+  for (let i = 0; i < tcpStreamHeuristics.length; i++) {
+    const p = (tcpStreamHeuristics[i] as (typeof tcpStreamHeuristics)[number]).detect(buf, off, end);
+    if (p !== null) return p;
+  }
+  return null;
+}
+
+/** Without stream reassembly: decode the messages that lie wholly inside this segment. */
+function decodeWholeMessages(d: Dissection, p: StreamProtocol, off: number, end: number): void {
+  while (off < end) {
+    const len = p.messageLength(d.buf, off, end);
+    if (len <= 0 || off + len > end) return;
+    p.decode(d, off, off + len);
+    off += len;
+  }
 }
 
 function flagsTree(d: Dissection, at: number, flags: number): void {
