@@ -9,6 +9,7 @@ import {
   MODE_TREE,
   NET_IPV4,
   NET_IPV6,
+  PF_ALT_NET_ADDR,
   PF_BAD_CHECKSUM,
   PF_FRAGMENT,
   PF_MALFORMED,
@@ -277,5 +278,32 @@ describe('IPv6', () => {
     const d = run(ether(0x86dd, hex('6000000000')), MODE_SUMMARY);
     expect(d.flags & PF_MALFORMED).toBeTruthy();
     expect(d.info).toBe('Invalid IPv6 header (5 bytes, need exactly 40)[Malformed Packet]');
+  });
+});
+
+describe('IPv6 Source/Destination as Wireshark shows them', () => {
+  // Checked against tshark 4.0.17's _ws.col.Source/_ws.col.Destination for the same headers.
+  const addr = (last: number): number[] => [0x20, 0x01, 0x0d, 0xb8, ...new Array<number>(11).fill(0), last];
+  const hexAddr = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  const frame = (nxt: number, ext: number[]): Uint8Array => ether(0x86dd, ipv6(nxt, concat(ext, udp(1000, 2000, hex('61626364')))));
+
+  it('routing type 0 with segments left: the last listed address is the destination', () => {
+    const d = run(frame(43, [17, 4, 0, 2, 0, 0, 0, 0, ...addr(0xa1), ...addr(0xa2)]));
+    expect(hexAddr(d.netDst)).toBe(hexAddr(Uint8Array.from(addr(0xa2))));
+    expect((d.flags & PF_ALT_NET_ADDR) !== 0).toBe(true);
+  });
+
+  it('routing with no segments left keeps the header destination', () => {
+    const d = run(frame(43, [17, 2, 4, 0, 0, 0, 0, 0, ...addr(0xa1)]));
+    expect(hexAddr(d.netDst)).not.toBe(hexAddr(Uint8Array.from(addr(0xa1))));
+    expect(d.flags & PF_ALT_NET_ADDR).toBe(0);
+  });
+
+  it('a Home Address option is the source; ipv6.src in the tree stays the header address', () => {
+    const d = run(frame(60, [17, 2, 0xc9, 16, ...addr(0xdd), 1, 2, 0, 0]));
+    expect(hexAddr(d.netSrc)).toBe(hexAddr(Uint8Array.from(addr(0xdd))));
+    expect(hexAddr(d.ipv6HdrSrc)).not.toBe(hexAddr(d.netSrc));
+    const src = nodes(d, 'ipv6.src')[0];
+    expect(src && src.value instanceof Uint8Array ? hexAddr(src.value) : '').toBe(hexAddr(d.ipv6HdrSrc));
   });
 });

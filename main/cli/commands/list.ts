@@ -35,10 +35,12 @@ export function listCommand(args: ParsedArgs): number {
     }
     const proto = d.protocolName();
     if (json) {
+      // iface is numbered within the pcapng section (tshark's frame.interface_id); section says which one.
+      const iface = reader.interfaces[rec.ifId];
       const hasPorts = d.sport >= 0 && d.dport >= 0;
       out.line(
         `{"number":${rec.number},"ts":"${epochString(rec.tsSec, rec.tsNsec)}","len":${rec.len},"caplen":${rec.caplen},` +
-          `"iface":${rec.ifId},"src":${JSON.stringify(sourceColumn(d))},"dst":${JSON.stringify(destinationColumn(d))},` +
+          `"iface":${d.frame.ifIndexInSection},"section":${iface ? iface.section : 0},"src":${JSON.stringify(sourceColumn(d))},"dst":${JSON.stringify(destinationColumn(d))},` +
           `"sport":${hasPorts ? d.sport : null},"dport":${hasPorts ? d.dport : null},"proto":${JSON.stringify(proto)},` +
           `"info":${JSON.stringify(d.info)},"session":${d.sessionId >= 0 ? d.sessionId : null}}`,
       );

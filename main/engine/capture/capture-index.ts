@@ -74,6 +74,8 @@ export class CaptureIndex {
       f.caplen = rec.caplen;
       f.len = rec.len;
       f.ifId = rec.ifId;
+      const iface = reader.interfaces[rec.ifId];
+      f.ifIndexInSection = iface ? iface.indexInSection : rec.ifId;
       f.linkType = rec.linkType;
       dissectFrame(d);
       if (d.sessionId < 0) this.tracker.onNetworkOnly(d);

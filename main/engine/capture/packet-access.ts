@@ -52,6 +52,7 @@ export class PacketAccess {
       caplen: s.caplen[i] as number,
       len: s.len[i] as number,
       ifId: s.ifId[i] as number,
+      ifIndexInSection: iface ? iface.indexInSection : (s.ifId[i] as number),
       linkType: iface ? iface.linkType : -1,
     };
   }

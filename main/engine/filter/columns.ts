@@ -10,7 +10,8 @@ import type { PacketStore } from '../store/packet-store';
 import { SF_HAS_PORTS } from '../store/packet-store';
 import type { EndpointTable } from '../store/endpoints';
 import { EP_IPV4, EP_IPV6 } from '../store/endpoints';
-import { PF_MALFORMED, PF_TRUNCATED, PF_UNSUPPORTED_LINK } from '../dissect/dissection';
+import { PF_ALT_NET_ADDR, PF_MALFORMED, PF_TRUNCATED, PF_UNSUPPORTED_LINK } from '../dissect/dissection';
+import type { InterfaceInfo } from '../readers/record';
 import { protocolNames } from '../dissect/protocols-registry';
 import type { RtValue } from './values';
 
@@ -22,7 +23,8 @@ export type Completeness = typeof UNKNOWN | typeof PARTIAL | typeof COMPLETE;
 /**
  * Flag bit reserved for dissectors to mark a packet carrying more than one IP header outside an ICMP
  * quote (IP-in-IP, 6in4, GRE …): the store keeps only the last header's addresses, so the column tier must
- * not answer "absent" for ip.* on such packets. Bits 10–13 are unused by PF_* and SF_*.
+ * not answer "absent" for ip.* on such packets. Bits 10 and 12–13 are unused by PF_* and SF_* (bit 11 is
+ * PF_ALT_NET_ADDR).
  */
 export const PF_NESTED_IP = 1 << 10;
 
@@ -34,6 +36,12 @@ export interface FilterContext {
   /** Time of the first packet (frame.time_relative is measured from it). */
   readonly firstSec: number;
   readonly firstNsec: number;
+  /**
+   * The capture's interfaces, indexed by the store's global interface id: frame.interface_id is the index within
+   * the pcapng section. Absent (e.g. a bare store in tests): the global id is used, which is the same for a
+   * single section.
+   */
+  readonly reader?: { readonly interfaces: readonly Pick<InterfaceInfo, 'indexInSection'>[] };
 }
 
 export interface ColumnProvider {
@@ -77,11 +85,20 @@ const absTime = (ctx: FilterContext, i: number): number => (ctx.store.tsSec[i] a
 // Differences in integer nanoseconds first, so 0.1 s stays 0.1 and not 0.09999990463.
 const diff = (s1: number, n1: number, s0: number, n0: number): number => ((s1 - s0) * 1e9 + (n1 - n0)) / 1e9;
 
+/** frame.interface_id as the tree holds it: the global id mapped to its index within the pcapng section. */
+function interfaceIndexInSection(ctx: FilterContext, i: number): number {
+  const id = ctx.store.ifId[i] as number;
+  const iface = ctx.reader?.interfaces[id];
+  return iface ? iface.indexInSection : id;
+}
+
 function addresses(kind: number, which: 'src' | 'dst' | 'addr'): ColumnProvider {
   return {
     engine: false,
     values(ctx, i, out) {
       const st = ctx.store;
+      // The stored endpoints are the Home Address / final destination, not the header's ipv6.src/ipv6.dst.
+      if (kind === EP_IPV6 && ((st.flags[i] as number) & PF_ALT_NET_ADDR) !== 0) return UNKNOWN;
       const src = st.srcEp[i] as number;
       const dst = st.dstEp[i] as number;
       const ep = ctx.endpoints;
@@ -143,7 +160,7 @@ const PROVIDERS = new Map<string, ColumnProvider>([
   ['frame.number', single((_ctx, i) => i + 1)],
   ['frame.len', single((ctx, i) => ctx.store.len[i] as number)],
   ['frame.cap_len', single((ctx, i) => ctx.store.caplen[i] as number)],
-  ['frame.interface_id', single((ctx, i) => ctx.store.ifId[i] as number)],
+  ['frame.interface_id', single(interfaceIndexInSection)],
   ['frame.time', single(absTime)],
   ['frame.time_epoch', single(absTime)],
   [

@@ -7,9 +7,12 @@
 export type CaptureFormat = 'pcap' | 'pcapng';
 
 export interface InterfaceInfo {
-  /** Global index across all sections (what the store's interface column and `frame.interface_id` hold). */
+  /** Global index across all sections (what the store's interface column and PacketRecord.ifId hold). */
   readonly id: number;
-  /** Section number (0-based) and index within the section, as pcapng numbers them. */
+  /**
+   * Section number (0-based) and index within the section, as pcapng numbers them. The index is what users
+   * see (`frame.interface_id`, list --json `iface`), as in tshark.
+   */
   readonly section: number;
   readonly indexInSection: number;
   readonly linkType: number;

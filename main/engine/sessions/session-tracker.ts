@@ -105,10 +105,15 @@ export class SessionTracker implements FlowHooks {
       s.pktsBA[id]++;
       s.bytesBA[id] += f.len;
     }
-    // Packets are mostly in time order; a few out-of-order timestamps must not move `last` backwards.
+    // Packets are mostly in time order, but timestamps can go backwards (merged interfaces, clock steps):
+    // like tshark's conversations, a session spans its earliest to its latest timestamp, so `first` only moves
+    // back and `last` only forward, and duration = last - first covers every packet.
     if (f.tsSec > (s.lastSec[id] as number) || (f.tsSec === s.lastSec[id] && f.tsNsec > (s.lastNsec[id] as number))) {
       s.lastSec[id] = f.tsSec;
       s.lastNsec[id] = f.tsNsec;
+    } else if (f.tsSec < (s.firstSec[id] as number) || (f.tsSec === s.firstSec[id] && f.tsNsec < (s.firstNsec[id] as number))) {
+      s.firstSec[id] = f.tsSec;
+      s.firstNsec[id] = f.tsNsec;
     }
     s.lastPacket[id] = f.number;
     if (proto === 6) this.tcp(d, id, dir);
