@@ -12,6 +12,10 @@
 //   --no-warm   do not read the capture once before timing (default: warm the page cache)
 //   --strict    exit 2 when a target is missed (exit 1 when a command fails, as always)
 //
+// After the CLI pairs, the flow runs two steps of their own (see STEPS): bench/ui-bench.js (the browser UI on
+// the capture through `serve` in Chromium) and bench/live-bench.js (live capture at rising rates on a veth
+// pair, root only). `--only ui,live` runs just those; `--only list` just that pair; --stand-in skips them.
+//
 // Plain Node (>= 20), CommonJS, no dependencies. Peak RSS comes from GNU time (`/usr/bin/time -f %M`,
 // Debian package `time`); without it (or with WL_BENCH_NO_GNU_TIME=1), /proc/PID/status VmHWM is
 // polled every 5 ms (approximate).
@@ -61,6 +65,24 @@ const PAIRS = [
     targets: { speedup: 3, rssPerPacket: 1 / 5 },
   },
 ];
+
+// Steps after the pairs: separate scripts with their own figures and targets, selected by name with --only.
+const STEPS = [
+  { name: 'ui', script: path.join(__dirname, 'ui-bench.js') },
+  { name: 'live', script: path.join(__dirname, 'live-bench.js') },
+];
+
+/** Runs the selected STEPS one after another (output inherited); returns the worst exit code. */
+function runSteps(o) {
+  if (o.standIn || o.list) return 0;
+  let code = 0;
+  for (const step of STEPS.filter((s) => !o.only || o.only.includes(s.name))) {
+    console.log('');
+    const r = spawnSync(process.execPath, [step.script, ...(o.file ? [path.resolve(o.file)] : [])], { cwd: ROOT, stdio: 'inherit' });
+    code = Math.max(code, r.status === null ? 1 : r.status);
+  }
+  return code;
+}
 
 // ---------------------------------------------------------------- options
 function usage(code) {
@@ -231,9 +253,12 @@ async function main() {
     return 0;
   }
   let pairs = PAIRS;
+  if (o.only && o.only.every((n) => STEPS.some((s) => s.name === n))) return runSteps(o);
+  const steps = o.only ? o.only.filter((n) => STEPS.some((s) => s.name === n)) : null;
+  if (o.only) o.only = o.only.filter((n) => !STEPS.some((s) => s.name === n));
   if (o.only) {
     const bad = o.only.filter((n) => !PAIRS.some((p) => p.name === n));
-    if (bad.length) die(`unknown pair(s) ${bad.join(', ')}; known: ${PAIRS.map((p) => p.name).join(', ')}`);
+    if (bad.length) die(`unknown pair(s) ${bad.join(', ')}; known: ${[...PAIRS, ...STEPS].map((p) => p.name).join(', ')}`);
     pairs = PAIRS.filter((p) => o.only.includes(p.name));
   }
 
@@ -349,7 +374,8 @@ async function main() {
       date: new Date().toISOString(), results }, null, 2) + '\n');
     note(`results written to ${o.json}`);
   }
-  if (failedAny) return 1;
+  const stepsCode = runSteps({ ...o, only: steps });
+  if (failedAny || stepsCode === 1) return 1;
   if (o.strict && results.some((r) => r.speedupMet === false || r.rssMet === false)) return 2;
   return 0;
 }

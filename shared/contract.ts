@@ -58,6 +58,11 @@ export const methods = {
   'live.stop': z.object({}).strict(),
   /** Saves the current (live) capture as pcap/pcapng. */
   'live.save': z.object({ format: exportFormat, path: z.string().min(1).max(4096).optional() }).strict(),
+  /**
+   * Deletes an unsaved capture spool and its marker (the recovery banner's Discard). Only spools inside the
+   * engine's spool directory are accepted; the running capture's spool is refused.
+   */
+  'live.discard': z.object({ path: z.string().min(1).max(4096) }).strict(),
 } as const;
 
 export type Method = keyof typeof methods;
@@ -123,6 +128,7 @@ export interface Status {
   indexing: boolean;
   /** Still applying the filter. */
   filtering: boolean;
+  /** A live capture is running: true from live.start until live.stop has finished (the capture's file is open). */
   live: boolean;
   /** First packet's time (epoch string) for relative times; null before the first packet. */
   firstTs: string | null;
@@ -145,6 +151,12 @@ export interface NetInterface {
   description: string;
   addresses: string[];
   loopback: boolean;
+}
+
+export interface RecoverySpool {
+  path: string;
+  size: number;
+  modified: string;
 }
 
 export interface FileEntry {
@@ -170,6 +182,8 @@ export interface Results {
   'live.start': CaptureStats;
   'live.stop': CaptureStats;
   'live.save': { written: number; path?: string; downloadUrl?: string };
+  /** The spools still offered for recovery after the discard (the same list a `recovery` event carries). */
+  'live.discard': { discarded: string; spools: RecoverySpool[] };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -178,8 +192,8 @@ export interface Results {
 export interface Events {
   status: Status;
   captureStats: CaptureStats;
-  /** A capture spool from an earlier run was found that was never saved. */
-  recovery: { spools: { path: string; size: number; modified: string }[] };
+  /** A capture spool from an earlier run was found that was never saved (also sent after a discard). */
+  recovery: { spools: RecoverySpool[] };
 }
 export type EventName = keyof Events;
 

@@ -6,6 +6,10 @@ import { sessionsCommand } from './commands/sessions';
 import { checkFilterCommand } from './commands/check-filter';
 import { exportCommand } from './commands/export';
 import { showCommand } from './commands/show';
+import { interfacesCommand } from './commands/interfaces';
+import { captureCommand } from './commands/capture';
+import { SERVE_OPTIONS, serveCommand } from './commands/serve';
+import { LOGS_OPTIONS, logsCommand } from './commands/logs';
 import { CliError } from './open-file';
 
 const USAGE = `usage: wirelens <command> [options]
@@ -18,6 +22,13 @@ const USAGE = `usage: wirelens <command> [options]
                                           writes the matching packets (atomically: temp file + rename)
   show FILE NUMBER [--json]               one packet's detail tree
   check-filter EXPR                       exit 0 if EXPR is a valid display filter, else 1 and why
+  logs dns|http|tls|sip|apps FILE [-Y FILTER] [--json|--csv] [--idle S]
+                                          Zeek-style logs: DNS/HTTP/SIP transactions, TLS handshakes, app use
+  serve [--host H] [--port N] [--token T] [--root DIR] [--open FILE] [--no-open]
+                                          the browser UI on http://127.0.0.1 (prints its URL with a token)
+  interfaces                              network interfaces for live capture
+  capture -i IFACE [-f BPF] [-w FILE] [-c COUNT] [--duration S]
+                                          live capture to pcapng; prints kernel/app drop counters at the end
 
 common options:
   --timeouts tcp=S,udp=S,icmp=S,other=S   session idle timeouts in seconds (or "none")
@@ -30,9 +41,13 @@ const COMMANDS: Record<string, (args: ReturnType<typeof parseArgs>) => number> =
   export: exportCommand,
   show: showCommand,
   'check-filter': checkFilterCommand,
+  logs: logsCommand,
+  interfaces: interfacesCommand,
+  capture: captureCommand,
+  serve: serveCommand,
 };
 
-const WITH_VALUE = ['--timeouts', '-Y', '-o', '--format'];
+const WITH_VALUE = ['--timeouts', '-Y', '-o', '--format', ...SERVE_OPTIONS, ...LOGS_OPTIONS];
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;

@@ -98,6 +98,8 @@ function run(packet: Uint8Array, mode: number, hooks: FlowHooks | null = null, c
   d.netType = v6 ? NET_IPV6 : NET_IPV4;
   d.netSrc.set(v6 ? packet.subarray(8, 24) : packet.subarray(12, 16));
   d.netDst.set(v6 ? packet.subarray(24, 40) : packet.subarray(16, 20));
+  // The IPv6 decoder records its header's own source (the hop-limit lookup matches on it).
+  if (v6) d.ipv6HdrSrc.set(packet.subarray(8, 24));
   const proto = v6 ? packet[6]! : packet[9]!;
   const off = v6 ? 40 : 20;
   d.ipProto = proto;

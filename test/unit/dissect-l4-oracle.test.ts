@@ -78,6 +78,7 @@ function runFile(name: string, t: Tally, mode: number, fullFrame = false): void 
       d.netType = loc.netType;
       d.netSrc.set(loc.src);
       d.netDst.set(loc.dst);
+      if (loc.src.length === 16) d.ipv6HdrSrc.set(loc.src);
       d.ipProto = loc.proto;
       ipProtoTable.get(loc.proto)?.(d, loc.off, loc.end);
     }

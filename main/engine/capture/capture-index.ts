@@ -3,6 +3,7 @@
  * wants text), assigns sessions, and appends the fixed-width columns to the store. Works in steps so a
  * worker can report progress, follow a growing file and stay cancellable.
  */
+import '../classify/filter-fields'; // app, app.category, geo.country, geo.asn in display filters
 import type { CaptureReader, PacketRecord } from '../readers/record';
 import { Dissection, Defragmenter, MODE_INDEX, NET_IPV4, NET_IPV6 } from '../dissect/dissection';
 import { dissectFrame } from '../dissect/frame';
@@ -11,6 +12,16 @@ import { EndpointTable, EP_IPV4, EP_IPV6, EP_MAC, EP_OTHER } from '../store/endp
 import { DEFAULT_TIMEOUTS, IdleTimeouts, SessionTable } from '../sessions/session-table';
 import { SessionTracker } from '../sessions/session-tracker';
 import { IpDefragmenter } from '../dissect/protocols/defrag';
+import { createAppState } from '../dissect/protocols/dns-transactions';
+import { RS_SHIFT, TA_FLAGS_MASK } from '../dissect/protocols/tcp-analysis';
+import { TcpReassembler } from '../sessions/tcp-reassembly';
+
+/** A consumer fed every packet right after dissection (session enrichment: app classification, GeoIP). */
+export interface PacketEnricher {
+  attach(index: CaptureIndex): void;
+  onPacket(d: Dissection): void;
+  finish(): void;
+}
 
 export interface IndexOptions {
   timeouts?: IdleTimeouts;
@@ -22,6 +33,10 @@ export interface IndexOptions {
   defrag?: Defragmenter | null;
   /** Keep no per-packet columns (a pure streaming consumer such as `list`). */
   noStore?: boolean;
+  /** TCP stream reassembly state (default: a new TcpReassembler); null decodes only messages inside one segment. */
+  streams?: TcpReassembler | null;
+  /** Session enrichment run per packet after dissection (see sessions/session-enrichment.ts). */
+  enrich?: PacketEnricher;
 }
 
 export class CaptureIndex {
@@ -31,6 +46,14 @@ export class CaptureIndex {
   readonly tracker: SessionTracker;
   /** The pass's reassembly state; it remembers which frames made up each datagram for on-demand replay. */
   readonly defrag: Defragmenter | null;
+  /**
+   * Cross-packet application state (DNS/HTTP transactions, TLS/QUIC connections), learnt in file order by this
+   * pass and read again by on-demand re-dissections.
+   */
+  readonly appState = createAppState();
+  /** The pass's TCP reassembly; it records what each frame decoded for on-demand replay. */
+  readonly streams: TcpReassembler | null;
+  readonly enrichment: PacketEnricher | null;
   private readonly d = new Dissection();
   private readonly mode: number;
   private readonly onPacket: IndexOptions['onPacket'];
@@ -55,6 +78,11 @@ export class CaptureIndex {
     const d = this.d;
     this.defrag = opts.defrag !== undefined ? opts.defrag : new IpDefragmenter({ clock: () => d.frame.tsSec + d.frame.tsNsec / 1e9 });
     d.defrag = this.defrag;
+    d.appState = this.appState;
+    this.streams = opts.streams !== undefined ? opts.streams : new TcpReassembler({ record: !this.noStore });
+    d.streams = this.streams;
+    this.enrichment = opts.enrich ?? null;
+    this.enrichment?.attach(this);
   }
 
   /** Indexes up to `max` more packets; returns how many were read (0: no more data for now). */
@@ -77,8 +105,15 @@ export class CaptureIndex {
       const iface = reader.interfaces[rec.ifId];
       f.ifIndexInSection = iface ? iface.indexInSection : rec.ifId;
       f.linkType = rec.linkType;
+      this.tracker.tcpAnalysis = 0;
+      this.streams?.beginFrame();
       dissectFrame(d);
       if (d.sessionId < 0) this.tracker.onNetworkOnly(d);
+      // The other direction's data up to this ACK has been received: lets reassembly skip capture gaps.
+      if (this.streams !== null && d.ipProto === 6 && d.sessionId >= 0 && (d.tcpFlags & 0x10) !== 0) {
+        this.streams.onAck(d.sessionId, d.direction ^ 1, d.tcpAck);
+      }
+      this.enrichment?.onPacket(d);
       this.account(rec);
       const index = this.noStore ? -1 : this.append(rec);
       if (this.onPacket) this.onPacket(d, rec, index);
@@ -96,6 +131,7 @@ export class CaptureIndex {
 
   finish(): void {
     this.sessions.finish(this.lastSec, this.lastNsec);
+    this.enrichment?.finish();
   }
 
   private account(rec: PacketRecord): void {
@@ -134,6 +170,7 @@ export class CaptureIndex {
     if (d.direction === 1) flags |= SF_DIR_BA;
     s.flags[i] = flags;
     s.session[i] = d.sessionId;
+    s.analysis[i] = (this.tracker.tcpAnalysis & TA_FLAGS_MASK) | (this.streams !== null ? this.streams.frameState << RS_SHIFT : 0);
     const ep = this.endpoints;
     if (d.netType === NET_IPV4) {
       s.srcEp[i] = ep.intern(EP_IPV4, d.netSrc, 0, 4);

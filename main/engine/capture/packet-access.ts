@@ -7,14 +7,21 @@ import { Dissection, FlowHooks, FrameMeta } from '../dissect/dissection';
 import { dissectFrame } from '../dissect/frame';
 import { IpDefragmenter, replayDefrag } from '../dissect/protocols/defrag';
 import { SF_DIR_BA } from '../store/packet-store';
+import { RS_MASK, RS_SHIFT, TA_DUPLICATE_ACK, TA_FLAGS_MASK, TcpAnalysisHooks } from '../dissect/protocols/tcp-analysis';
+import { TcpStreamReplay } from '../sessions/tcp-reassembly';
 import type { CaptureIndex } from './capture-index';
 
-class ReplayHooks implements FlowHooks {
+class ReplayHooks implements FlowHooks, TcpAnalysisHooks {
   index = 0;
+  // The stored TCP analysis of the packet being re-dissected (set by `dissect`).
+  tcpAnalysis = 0;
+  dupAckFrame = 0;
+  dupAckNum = 0;
   constructor(private readonly capture: CaptureIndex) {}
 
   onTransport(d: Dissection): void {
     if (d.inner !== 0) return;
+    this.tcpAnalysis = 0;
     const store = this.capture.store;
     const sessions = this.capture.sessions;
     const id = store.session[this.index] as number;
@@ -29,6 +36,13 @@ class ReplayHooks implements FlowHooks {
     const wsA = sessions.wsA[id] as number;
     const wsB = sessions.wsB[id] as number;
     d.tcpWinScale = wsA === -1 || wsB === -1 ? -1 : wsA === -2 || wsB === -2 ? -2 : dir === 0 ? wsA : wsB;
+    const bits = (store.analysis[this.index] as number) & TA_FLAGS_MASK;
+    this.tcpAnalysis = bits;
+    if ((bits & TA_DUPLICATE_ACK) !== 0) {
+      const dup = this.capture.tracker.tcpAnalyzer.dupAckOf(this.index + 1);
+      this.dupAckFrame = dup !== null ? dup[0] : 0;
+      this.dupAckNum = dup !== null ? dup[1] : 0;
+    }
   }
 }
 
@@ -73,6 +87,7 @@ export class PacketAccess {
     Object.assign(d.frame, this.meta(i));
     this.hooks.index = i;
     d.defrag = null;
+    d.appState = this.capture.appState;
     const pass = this.capture.defrag;
     if (pass instanceof IpDefragmenter) {
       // A fragment that did not complete a datagram must still be shown as a fragment: an empty
@@ -82,6 +97,15 @@ export class PacketAccess {
         ? replayDefrag(frames, i + 1, (f) => ({ data: this.bytes(f - 1), meta: this.meta(f - 1) }))
         : new IpDefragmenter({ record: false });
     }
+    // TCP stream payload: replay what the index pass decoded for this frame (reassembled messages are
+    // rebuilt from the recorded frames' bytes).
+    const streams = this.capture.streams;
+    d.streams =
+      streams === null
+        ? null
+        : new TcpStreamReplay(((this.capture.store.analysis[i] as number) & RS_MASK) >> RS_SHIFT, streams.recordOf(i + 1), (f) =>
+            f >= 1 && f <= this.capture.store.count ? this.bytes(f - 1) : null,
+          );
     dissectFrame(d);
     return d;
   }

@@ -79,6 +79,15 @@ export interface FrameMeta {
   linkType: number;
 }
 
+/** See `Dissection.appNames`. Addresses in `dnsAnswers` are 4 or 16 bytes (copies). */
+export interface AppNames {
+  sni?: string;
+  host?: string;
+  /** The HTTP request target that came with `host`. */
+  url?: string;
+  dnsAnswers?: { name: string; addr: Uint8Array }[];
+}
+
 const EMPTY = new Uint8Array(0);
 
 export class Dissection {
@@ -91,6 +100,11 @@ export class Dissection {
   hooks: FlowHooks | null = null;
   defrag: Defragmenter | null = null;
   streams: StreamReassembler | null = null;
+  /**
+   * Engine-owned state of application protocols that spans packets (DNS/HTTP request-response matching:
+   * see protocols/dns-transactions.ts `createAppState`), keyed by protocol. Null: no matching is done.
+   */
+  appState: Map<string, unknown> | null = null;
 
   // ---- summary fields (what the store keeps; reset per packet) ----
   /** Protocol column id (see protocolNames); the highest layer decoded wins. */
@@ -127,6 +141,12 @@ export class Dissection {
   payloadEnd = 0;
   /** Nesting depth: >0 while decoding a header quoted inside ICMP errors (must not touch summary fields). */
   inner = 0;
+  /**
+   * Names this packet carries for application classification (TLS/QUIC SNI, HTTP Host, DNS answers), set by
+   * those decoders in every mode (INDEX included) so the session enrichment can read them without a tree.
+   * Null when the packet names nothing (the common case: no allocation).
+   */
+  appNames: AppNames | null = null;
 
   // ---- set by the session layer through hooks ----
   sessionId = -1;
@@ -177,6 +197,7 @@ export class Dissection {
     this.payloadOff = 0;
     this.payloadEnd = 0;
     this.inner = 0;
+    this.appNames = null;
     this.sessionId = -1;
     this.streamIndex = -1;
     this.direction = 0;

@@ -205,6 +205,14 @@ const PROVIDERS = new Map<string, ColumnProvider>([
   ['icmpv6', transportPresence(58)],
 ]);
 
+/**
+ * Lets a layer above the filter (the classifier) answer engine fields of its own (`app`, `geo.country` …)
+ * from the columns, without the filter importing it.
+ */
+export function registerColumnProvider(name: string, provider: ColumnProvider): void {
+  PROVIDERS.set(name, provider);
+}
+
 export function columnProvider(name: string): ColumnProvider | undefined {
   return PROVIDERS.get(name);
 }

@@ -11,6 +11,8 @@ import {
   PF_FRAGMENT,
 } from '../dissect/dissection';
 import { EndpointTable, EP_IPV4, EP_IPV6 } from '../store/endpoints';
+import type { TcpAnalysisHooks } from '../dissect/protocols/tcp-analysis';
+import { TcpAnalyzer } from './tcp-analyzer';
 import {
   SessionTable,
   ST_CLOSED,
@@ -34,8 +36,13 @@ const TH_SYN = 0x02;
 const TH_RST = 0x04;
 const TH_ACK = 0x10;
 
-export class SessionTracker implements FlowHooks {
+export class SessionTracker implements FlowHooks, TcpAnalysisHooks {
   private readonly out = { dir: 0 };
+  /** tcp.analysis state; the current packet's result is in tcpAnalysis / dupAck* (reset by `onTransport`). */
+  readonly tcpAnalyzer = new TcpAnalyzer();
+  tcpAnalysis = 0;
+  dupAckFrame = 0;
+  dupAckNum = 0;
   /** Endpoint ids of the current packet's network addresses (valid after `endpointsOf`). */
   srcEp = 0;
   dstEp = 0;
@@ -46,7 +53,9 @@ export class SessionTracker implements FlowHooks {
   ) {}
 
   onTransport(d: Dissection): void {
-    if (d.inner !== 0 || !this.endpointsOf(d)) return;
+    if (d.inner !== 0) return;
+    this.tcpAnalysis = 0;
+    if (!this.endpointsOf(d)) return;
     let sport = d.sport;
     let dport = d.dport;
     const proto = d.ipProto;
@@ -172,6 +181,11 @@ export class SessionTracker implements FlowHooks {
     if (st === ST_TIMED_OUT) st = ST_MIDSTREAM;
     s.state[id] = st;
     s.tcpEvents[id] = ev;
+
+    const a = this.tcpAnalyzer;
+    this.tcpAnalysis = a.analyze(d, id, dir);
+    this.dupAckFrame = a.lastDupAckFrame;
+    this.dupAckNum = a.lastDupAckNum;
   }
 }
 

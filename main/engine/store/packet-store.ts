@@ -1,5 +1,5 @@
 /**
- * Per-packet fixed-width columns in typed arrays: 50 bytes a packet, no JS object per packet. Everything else
+ * Per-packet fixed-width columns in typed arrays: 52 bytes a packet, no JS object per packet. Everything else
  * (Info text, the detail tree, filter fields not held here) is re-dissected on demand from the bytes at
  * `fileOffset`.
  */
@@ -9,7 +9,7 @@ export const SF_HAS_PORTS = 1 << 14;
 /** Set when the packet goes from the session's B side to its A side. */
 export const SF_DIR_BA = 1 << 15;
 
-export const BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 2 + 2 + 4;
+export const BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 2 + 2 + 4 + 2;
 
 export class PacketStore {
   count = 0;
@@ -28,6 +28,11 @@ export class PacketStore {
   dport = new Uint16Array(0);
   /** Session id, -1 when the packet belongs to none (ARP, a non-final fragment …). */
   session = new Int32Array(0);
+  /**
+   * TCP analysis bits (TA_* of dissect/protocols/tcp-analysis.ts) and the stream reassembly state (RS_* <<
+   * RS_SHIFT): computed once by the index pass so a re-dissection shows the same flags without state.
+   */
+  analysis = new Uint16Array(0);
 
   constructor(initialCapacity = 1024) {
     this.grow(initialCapacity);
@@ -59,6 +64,7 @@ export class PacketStore {
     this.sport = resize(this.sport, new Uint16Array(n));
     this.dport = resize(this.dport, new Uint16Array(n));
     this.session = resize(this.session, new Int32Array(n));
+    this.analysis = resize(this.analysis, new Uint16Array(n));
     this.cap = n;
   }
 }

@@ -25,12 +25,40 @@ export interface PcapngWriterOptions {
   interfaces?: readonly WritableInterface[];
 }
 
+/**
+ * An Interface Statistics Block (pcapng 4.6). Counters are optional (absent = unknown, which is not 0); times are
+ * seconds + nanoseconds like packet timestamps and are written in the interface's if_tsresol units.
+ */
+export interface WritableInterfaceStatistics {
+  /** Interface id as returned by addInterface; defaults to 0. */
+  readonly ifId?: number;
+  /** When the statistics were taken. */
+  readonly tsSec: number;
+  readonly tsNsec: number;
+  readonly startTime?: { readonly tsSec: number; readonly tsNsec: number };
+  readonly endTime?: { readonly tsSec: number; readonly tsNsec: number };
+  /** isb_ifrecv, isb_ifdrop, isb_filteraccept, isb_osdrop, isb_usrdeliv. */
+  readonly received?: number | bigint;
+  readonly droppedByInterface?: number | bigint;
+  readonly acceptedByFilter?: number | bigint;
+  readonly droppedByOs?: number | bigint;
+  readonly deliveredToUser?: number | bigint;
+  readonly comments?: readonly string[];
+}
+
 const OPT_ENDOFOPT = 0;
 const OPT_COMMENT = 1;
 const SHB_USERAPPL = 4;
 const IF_NAME = 2;
 const IF_DESCRIPTION = 3;
 const IF_TSRESOL = 9;
+const ISB_STARTTIME = 2;
+const ISB_ENDTIME = 3;
+const ISB_IFRECV = 4;
+const ISB_IFDROP = 5;
+const ISB_FILTERACCEPT = 6;
+const ISB_OSDROP = 7;
+const ISB_USRDELIV = 8;
 
 const utf8 = new TextEncoder();
 
@@ -134,6 +162,48 @@ export class PcapngWriter {
     }
     this.trailer(total);
     this.packets++;
+  }
+
+  /** Writes an ISB (e.g. a live capture's drop counters at its end). */
+  writeInterfaceStatistics(st: WritableInterfaceStatistics): void {
+    const ifId = st.ifId ?? 0;
+    if (ifId >= this.interfaceCount) {
+      throw new RangeError(`statistics refer to interface ${ifId}, but only ${this.interfaceCount} were added`);
+    }
+    const options: Array<[number, Uint8Array]> = [];
+    for (const c of st.comments ?? []) options.push([OPT_COMMENT, utf8.encode(c)]);
+    const time = (t: { readonly tsSec: number; readonly tsNsec: number }): Uint8Array => {
+      timestampUnits(t.tsSec, this.perSecond[ifId], Math.floor(t.tsNsec / this.nsPerUnit[ifId]));
+      const b = new Uint8Array(8);
+      const v = new DataView(b.buffer);
+      v.setUint32(0, unitsHi, true);
+      v.setUint32(4, unitsLo, true);
+      return b;
+    };
+    const counter = (code: number, value: number | bigint | undefined): void => {
+      if (value === undefined) return;
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigUint64(0, BigInt(value), true);
+      options.push([code, b]);
+    };
+    if (st.startTime !== undefined) options.push([ISB_STARTTIME, time(st.startTime)]);
+    if (st.endTime !== undefined) options.push([ISB_ENDTIME, time(st.endTime)]);
+    counter(ISB_IFRECV, st.received);
+    counter(ISB_IFDROP, st.droppedByInterface);
+    counter(ISB_FILTERACCEPT, st.acceptedByFilter);
+    counter(ISB_OSDROP, st.droppedByOs);
+    counter(ISB_USRDELIV, st.deliveredToUser);
+    const total = 24 + optionsLength(options);
+    const s = this.sink;
+    const at = s.reserve(20);
+    s.view.setUint32(at, 5, true);
+    s.view.setUint32(at + 4, total, true);
+    s.view.setUint32(at + 8, ifId, true);
+    timestampUnits(st.tsSec, this.perSecond[ifId], Math.floor(st.tsNsec / this.nsPerUnit[ifId]));
+    s.view.setUint32(at + 12, unitsHi, true);
+    s.view.setUint32(at + 16, unitsLo, true);
+    this.writeOptions(options);
+    this.trailer(total);
   }
 
   flush(): void {

@@ -4,8 +4,9 @@
  * text the way tshark does (relative sequence numbers once the session layer knows the ISNs) and hands the
  * payload to the port table (lower port first) or the heuristics.
  *
- * Not here: tcp.analysis.* (retransmissions, dup ACKs …) and stream reassembly, which need state across
- * packets; the checksum is shown but not verified, as Wireshark's default.
+ * tcp.analysis.* (retransmissions, dup ACKs …) and stream reassembly need state across packets: the session
+ * layer computes them (the hooks give this packet's analysis bits, `d.streams` reassembles); this decoder only
+ * shows them (tcp-analysis.ts). The checksum is shown but not verified, as Wireshark's default.
  */
 import { fields } from '../fields';
 import {
@@ -22,6 +23,7 @@ import { ipProtoTable, StreamProtocol, tcpHeuristics, tcpPortTable, tcpStreamHeu
 import { protocolNames } from '../protocols-registry';
 import { decodeTcpOptions, scanWindowScale } from './tcp-options';
 import { dispatchByPort, reportedEnd } from './tcp-ports';
+import { addAnalysisTree, analysisHooksOf, analysisInfoPrefix, RS_SEGMENT, SEGMENT_OF_PDU, streamStateOf, TA_FLAGS_MASK } from './tcp-analysis';
 
 export const PROTO_TCP = protocolNames.id('TCP');
 
@@ -194,6 +196,8 @@ export function dissectTcp(d: Dissection, off: number, end: number): void {
     d.add(fChecksumStatus, 0, 0, 2, '[Checksum Status: Unverified]');
     d.add(fUrgent, off + 18, 2, dv.getUint16(off + 18));
     if (hasOptions) optInfo = decodeTcpOptions(d, off + MIN_HDR, optEnd, ackBase);
+    const ah = analysisHooksOf(d);
+    if (ah !== null && d.sessionId >= 0) addAnalysisTree(d, ah.tcpAnalysis, ah.dupAckFrame, ah.dupAckNum);
     d.close();
     if (!bogusHdr && !hdrCut && end > optEnd) {
       d.add(fPayload, optEnd, end - optEnd, d.buf.subarray(optEnd, end), `TCP payload (${end - optEnd} byte${end - optEnd === 1 ? '' : 's'})`);
@@ -217,14 +221,20 @@ export function dissectTcp(d: Dissection, off: number, end: number): void {
     d.info = info;
   }
 
-  if (bogusHdr || hdrCut || end <= optEnd) return;
-  const stream = streamProtocolFor(sport, dport, d.buf, optEnd, end);
-  if (stream !== null) {
-    if (d.streams !== null) d.streams.deliver(d, stream, optEnd, end);
-    else decodeWholeMessages(d, stream, optEnd, end);
-    return;
+  if (!bogusHdr && !hdrCut && end > optEnd) {
+    const stream = streamProtocolFor(sport, dport, d.buf, optEnd, end);
+    if (stream === null) dispatchByPort(d, tcpPortTable, tcpHeuristics, sport, dport, optEnd, end);
+    else if (d.streams === null) decodeWholeMessages(d, stream, optEnd, end);
+    else {
+      d.streams.deliver(d, stream, optEnd, end);
+      if (d.wantText && streamStateOf(d) === RS_SEGMENT) d.info += SEGMENT_OF_PDU;
+    }
   }
-  dispatchByPort(d, tcpPortTable, tcpHeuristics, sport, dport, optEnd, end);
+  // Like Wireshark's column fence: the analysis prefix stays ahead of whatever the payload's decoder wrote.
+  if (d.wantText && d.sessionId >= 0) {
+    const ah = analysisHooksOf(d);
+    if (ah !== null && (ah.tcpAnalysis & TA_FLAGS_MASK) !== 0) d.info = analysisInfoPrefix(ah.tcpAnalysis, ah.dupAckFrame, ah.dupAckNum) + d.info;
+  }
 }
 
 function streamProtocolFor(sport: number, dport: number, buf: Uint8Array, off: number, end: number): StreamProtocol | null {

@@ -1,0 +1,115 @@
+/**
+ * The Electron main process's pure decisions: BrowserWindow options, the renderer's CSP, what a renderer IPC
+ * message may do, and which command-line argument is a capture. No runtime `electron` import (types only), so
+ * plain Node unit tests cover them.
+ */
+import type { BrowserWindowConstructorOptions } from 'electron';
+import * as path from 'node:path';
+import { MAX_MESSAGE_BYTES, type ServerMessage, type ValidRequest, validateClientMessage } from '../../shared/contract';
+import { type ValidClientMessage, NO_ID, failure } from '../host/engine-host';
+
+export function windowOptions(preload: string): BrowserWindowConstructorOptions {
+  return {
+    width: 1400,
+    height: 900,
+    minWidth: 640,
+    minHeight: 400,
+    title: 'Wirelens',
+    show: false,
+    backgroundColor: '#ffffff',
+    webPreferences: {
+      preload,
+      // The renderer gets only the contextBridge API: no Node, no require, an isolated world for the preload,
+      // and Chromium's OS sandbox. A bug in a dissector's text rendering must not become code execution.
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      // Dropping a file must reach the renderer's drop handler (which asks pathForFile), not navigate to it.
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+    },
+  };
+}
+
+/**
+ * The renderer's Content Security Policy in the desktop app. Pages loaded from file:// get no HTTP headers, so
+ * the same policy must also be in index.html's <meta http-equiv>; main adds it as a header to anything served
+ * over a protocol that has headers. No connect-src beyond 'self': the engine is reached through IPC.
+ */
+export const DESKTOP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** URL schemes the renderer may load: its own files and inline images. Everything else (http, ws…) is cancelled. */
+export function requestAllowed(url: string): boolean {
+  return /^(file|data|blob|devtools|chrome-extension):/i.test(url);
+}
+
+export type RendererDecision =
+  | { action: 'forward'; message: ValidClientMessage }
+  /** export.packets / live.save without a path: main asks for one with the native save dialog, then forwards. */
+  | { action: 'askSavePath'; message: Extract<ValidRequest, { method: 'export.packets' | 'live.save' }> }
+  | { action: 'reply'; reply: ServerMessage };
+
+/**
+ * Decides what to do with one message from the renderer (`wirelens:send`). Invalid messages are answered with an
+ * 'invalid' error and never reach the worker. The renderer may not choose where files are written: the worker
+ * honours paths in Electron (allowPaths), so a path from the renderer is refused and the user picks one instead.
+ */
+export function checkRendererMessage(raw: unknown): RendererDecision {
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(raw) ?? '');
+  } catch {
+    return { action: 'reply', reply: failure(NO_ID, 'invalid', 'malformed message: not serializable') };
+  }
+  if (size > MAX_MESSAGE_BYTES) return { action: 'reply', reply: failure(NO_ID, 'invalid', `message too large (${size} bytes)`) };
+  const checked = validateClientMessage(raw);
+  if (!checked.ok) return { action: 'reply', reply: failure(checked.id ?? NO_ID, 'invalid', checked.error) };
+  const message = checked.message;
+  if (message.kind === 'request' && (message.method === 'export.packets' || message.method === 'live.save')) {
+    if (message.params.path !== undefined) {
+      return {
+        action: 'reply',
+        reply: failure(message.id, 'forbidden', 'in the desktop app the save dialog chooses the file: send the request without a path'),
+      };
+    }
+    return { action: 'askSavePath', message };
+  }
+  return { action: 'forward', message };
+}
+
+/** The capture named on the command line: the first argument after the app's own that is not a switch. */
+export function captureArgument(argv: readonly string[], packaged: boolean, cwd: string): string | null {
+  // `electron dist/main/app/main.js FILE` in development; `wirelens FILE` once packaged.
+  const args = argv.slice(packaged ? 1 : 2);
+  const file = args.find((a) => !a.startsWith('-') && a !== '.');
+  return file ? path.resolve(cwd, file) : null;
+}
+
+export const CAPTURE_EXTENSIONS = ['pcap', 'pcapng', 'cap'];
+
+/** The format implied by a chosen file name (the save dialog's filter decides the extension). */
+export function formatForPath(file: string, fallback: 'pcap' | 'pcapng'): 'pcap' | 'pcapng' {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.pcapng') return 'pcapng';
+  if (ext === '.pcap' || ext === '.cap') return 'pcap';
+  return fallback;
+}

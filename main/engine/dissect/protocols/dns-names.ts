@@ -1,0 +1,143 @@
+/**
+ * DNS name decoding (RFC 1035 §4.1.4) shared by DNS, mDNS and LLMNR. Compressed names are followed with
+ * three guards, so hostile input cannot loop or blow up: a pointer must point strictly before the label that
+ * holds it (a chain of such pointers always terminates), at most MAX_JUMPS pointers are followed, and the
+ * presentation name may not exceed MAX_NAME characters (Wireshark's MAX_DNAME_LEN). Nothing here throws.
+ */
+
+export const MAX_NAME = 255;
+const MAX_JUMPS = 128;
+
+/** Result of `readName`; one instance is reused by the caller (text modes only). */
+export interface NameResult {
+  /** Presentation form ("www.example.com", "<Root>"), or an error marker as tshark shows it. */
+  name: string;
+  /** Offset just after the name as it sits in the record (after the first pointer when compressed). */
+  next: number;
+  /** Bytes the name occupies in the record (what dns.qry.name's range covers). */
+  used: number;
+  /** 0 ok; otherwise one of the NAME_* errors. */
+  error: number;
+  /** Number of labels (dns.count.labels). */
+  labels: number;
+  /**
+   * Bytes walked by every readName with this result object (one per message): names that overrun 255
+   * characters are walked to their end, and a crafted message full of them would cost quadratic time, so
+   * the caller gives up past a budget.
+   */
+  walked: number;
+}
+
+export const NAME_OK = 0;
+/** The bytes ran out inside the name: the record is cut. */
+export const NAME_TRUNCATED = 1;
+export const NAME_TOO_LONG = 2;
+export const NAME_BAD_POINTER = 3;
+export const NAME_BAD_LABEL = 4;
+
+export function newNameResult(): NameResult {
+  return { name: '', next: 0, used: 0, error: NAME_OK, labels: 0, walked: 0 };
+}
+
+/**
+ * Reads the name at `at` of a message spanning [msg, end) of `buf` into `r`. Pointer targets are relative
+ * to `msg`. When the error is NAME_TRUNCATED `next` is `end`.
+ */
+export function readName(buf: Uint8Array, msg: number, end: number, at: number, r: NameResult): void {
+  let p = at;
+  let name = '';
+  let next = -1;
+  let jumps = 0;
+  let labels = 0;
+  // The lowest offset a pointer may target: the start of the label sequence we are reading.
+  let floor = at;
+  let tooLong = false;
+  r.error = NAME_OK;
+  for (;;) {
+    if (p >= end) {
+      r.error = NAME_TRUNCATED;
+      break;
+    }
+    const len = buf[p] as number;
+    const kind = len & 0xc0;
+    if (kind === 0) {
+      if (len === 0) {
+        p++;
+        break;
+      }
+      if (p + 1 + len > end) {
+        r.error = NAME_TRUNCATED;
+        break;
+      }
+      // Too long: keep walking (as Wireshark does) so the record's next field is found, but stop copying.
+      if (!tooLong && name.length + len + (name ? 1 : 0) > MAX_NAME) tooLong = true;
+      if (!tooLong) {
+        if (name) name += '.';
+        name += labelText(buf, p + 1, p + 1 + len);
+      }
+      labels++;
+      p += 1 + len;
+      r.walked += 1 + len;
+    } else if (kind === 0xc0) {
+      if (p + 2 > end) {
+        r.error = NAME_TRUNCATED;
+        break;
+      }
+      const target = msg + ((((buf[p] as number) & 0x3f) << 8) | (buf[p + 1] as number));
+      if (next < 0) next = p + 2;
+      // Forward or self pointers could loop; real encoders only ever point back at earlier names.
+      if (target >= floor || ++jumps > MAX_JUMPS) {
+        r.error = NAME_BAD_POINTER;
+        break;
+      }
+      floor = target;
+      p = target;
+    } else {
+      // 0x40 (extended label, RFC 6891 obsoleted it) and 0x80 (reserved).
+      r.error = NAME_BAD_LABEL;
+      if (next < 0) next = p + 1;
+      break;
+    }
+  }
+  if (next < 0) next = r.error === NAME_TRUNCATED ? end : p;
+  if (tooLong && r.error === NAME_OK) r.error = NAME_TOO_LONG;
+  r.next = next;
+  r.used = next - at;
+  r.labels = labels;
+  if (r.error === NAME_TOO_LONG) r.name = '<Name too long>';
+  else if (r.error === NAME_BAD_POINTER) r.name = '<Name contains a pointer that loops>';
+  else if (r.error === NAME_BAD_LABEL) r.name = '<Unknown extended label>';
+  else r.name = name === '' ? '<Root>' : name;
+}
+
+/** Offset after the name at `p` without decoding it (first pointer ends it); `end` when cut. */
+export function skipName(buf: Uint8Array, end: number, p: number): number {
+  while (p < end) {
+    const len = buf[p] as number;
+    if (len === 0) return p + 1;
+    if ((len & 0xc0) === 0xc0) return p + 2 <= end ? p + 2 : end;
+    if (len & 0xc0) return p + 1;
+    p += 1 + len;
+  }
+  return end;
+}
+
+/** Label bytes as text: printable ASCII as is, the rest escaped the way Wireshark's format_text does. */
+function labelText(buf: Uint8Array, from: number, to: number): string {
+  let plain = true;
+  for (let i = from; i < to; i++) {
+    const c = buf[i] as number;
+    if (c < 0x20 || c > 0x7e) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return String.fromCharCode.apply(null, Array.from(buf.subarray(from, to)));
+  let s = '';
+  for (let i = from; i < to; i++) {
+    const c = buf[i] as number;
+    if (c >= 0x20 && c <= 0x7e) s += String.fromCharCode(c);
+    else s += '\\' + c.toString(8).padStart(3, '0');
+  }
+  return s;
+}

@@ -1,0 +1,306 @@
+/**
+ * UI state (zustand). Rows are NOT kept here: the packet list is virtualised and asks the engine for the
+ * blocks it shows; the store holds the engine's status, the selection, the open detail, filter and dialogs.
+ */
+import { create } from 'zustand';
+import type { CaptureStats, FilterProblem, PacketDetail, Status } from '../../shared/contract';
+import { EngineError, type TransportState } from '../../shared/client';
+import { client, platform } from './connection';
+import { download } from './download';
+import { formatCount } from './format';
+import type { TimeFormat } from './format';
+import type { NodePath } from './bytes';
+
+export type FilterState = 'empty' | 'checking' | 'ok' | 'error';
+export type DialogName = 'open' | 'export' | 'goto' | null;
+export interface Message {
+  text: string;
+  kind: 'info' | 'error';
+}
+
+/** What the packet list exposes to actions that move it (Go to packet, auto-scroll, filter changes). */
+export interface ListController {
+  scrollToIndex(index: number): void;
+  reset(displayed: number): void;
+}
+
+const HISTORY_KEY = 'wirelens.filterHistory';
+const HISTORY_MAX = 30;
+
+function loadHistory(): string[] {
+  try {
+    const raw: unknown = JSON.parse(localStorage.getItem(HISTORY_KEY) ?? '[]');
+    return Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string').slice(0, HISTORY_MAX) : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface State {
+  connection: TransportState;
+  status: Status | null;
+  stats: CaptureStats | null;
+  recovery: { path: string; size: number; modified: string }[];
+  timeFormat: TimeFormat;
+  autoScroll: boolean;
+
+  filterText: string;
+  filterState: FilterState;
+  filterError: FilterProblem | null;
+  appliedFilter: string;
+  history: string[];
+
+  selected: number | null;
+  detail: PacketDetail | null;
+  detailError: string | null;
+  selectedNode: NodePath | null;
+  expanded: ReadonlySet<string>;
+  marked: ReadonlySet<number>;
+
+  dialog: DialogName;
+  message: Message | null;
+  list: ListController | null;
+
+  setTimeFormat(f: TimeFormat): void;
+  setAutoScroll(on: boolean): void;
+  setDialog(d: DialogName): void;
+  notify(text: string, kind?: Message['kind']): void;
+  setList(list: ListController | null): void;
+
+  setFilterText(text: string): void;
+  applyFilter(expr?: string): Promise<void>;
+
+  selectPacket(number: number | null): void;
+  selectNode(path: NodePath | null): void;
+  /** Expansion is keyed by the chain of field names (see DetailTree), so it carries over between packets. */
+  toggleExpanded(key: string, open?: boolean): void;
+  toggleMark(number: number): void;
+
+  openFile(path: string): Promise<void>;
+  closeFile(): Promise<void>;
+  goToPacket(number: number): Promise<boolean>;
+  /** Save As for a (stopped) live capture: live.save; the browser downloads the file, Electron asks where. */
+  saveCapture(format?: 'pcap' | 'pcapng'): Promise<void>;
+  /** Deletes unsaved spools offered for recovery (live.discard), one by one. */
+  discardSpools(paths: string[]): Promise<void>;
+}
+
+let checkTimer: ReturnType<typeof setTimeout> | null = null;
+let checkAbort: AbortController | null = null;
+let detailAbort: AbortController | null = null;
+
+export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+export const useStore = create<State>()((set, get) => ({
+  connection: client.state,
+  status: null,
+  stats: null,
+  recovery: [],
+  timeFormat: 'relative',
+  autoScroll: true,
+
+  filterText: '',
+  filterState: 'empty',
+  filterError: null,
+  appliedFilter: '',
+  history: loadHistory(),
+
+  selected: null,
+  detail: null,
+  detailError: null,
+  selectedNode: null,
+  expanded: new Set(),
+  marked: new Set(),
+
+  dialog: null,
+  message: null,
+  list: null,
+
+  setTimeFormat: (timeFormat) => set({ timeFormat }),
+  setAutoScroll: (autoScroll) => set({ autoScroll }),
+  setDialog: (dialog) => set({ dialog }),
+  notify: (text, kind = 'info') => set({ message: { text, kind } }),
+  setList: (list) => set({ list }),
+
+  setFilterText(text) {
+    set({ filterText: text });
+    if (checkTimer) clearTimeout(checkTimer);
+    checkAbort?.abort();
+    if (text.trim() === '') {
+      set({ filterState: 'empty', filterError: null });
+      return;
+    }
+    set({ filterState: 'checking' });
+    // Debounced: a check per keystroke would queue work in the engine faster than anyone types.
+    checkTimer = setTimeout(() => {
+      const ac = new AbortController();
+      checkAbort = ac;
+      client
+        .request('filter.check', { expr: text }, { signal: ac.signal })
+        .then((r) => {
+          if (get().filterText !== text) return;
+          set({ filterState: r.ok ? 'ok' : 'error', filterError: r.ok ? null : (r.error ?? { message: 'invalid filter', start: 0, end: text.length }) });
+        })
+        .catch((err: unknown) => {
+          if (err instanceof EngineError && err.code === 'cancelled') return;
+          set({ filterState: 'error', filterError: { message: errorText(err), start: 0, end: 0 } });
+        });
+    }, 200);
+  },
+
+  async applyFilter(expr) {
+    const text = (expr ?? get().filterText).trim();
+    if (expr !== undefined) set({ filterText: text });
+    try {
+      const r = await client.request('filter.apply', { expr: text });
+      if (!r.ok) {
+        set({ filterState: 'error', filterError: r.error ?? { message: 'invalid filter', start: 0, end: text.length } });
+        return;
+      }
+      const history = text ? [text, ...get().history.filter((h) => h !== text)].slice(0, HISTORY_MAX) : get().history;
+      try {
+        localStorage.setItem(HISTORY_KEY, JSON.stringify(history));
+      } catch {
+        // Storage full or disabled: history just isn't remembered.
+      }
+      const status = get().status;
+      set({
+        appliedFilter: text,
+        filterState: text ? 'ok' : 'empty',
+        filterError: null,
+        history,
+        status: status ? { ...status, displayed: r.displayed, filter: text } : status,
+      });
+      get().list?.reset(r.displayed);
+      // Keep the selected packet in view when it survives the new filter, as Wireshark does.
+      const sel = get().selected;
+      if (sel !== null) {
+        const { index } = await client.request('packets.indexOf', { number: sel });
+        if (index >= 0) get().list?.scrollToIndex(index);
+      }
+    } catch (err) {
+      set({ filterState: 'error', filterError: { message: errorText(err), start: 0, end: 0 } });
+    }
+  },
+
+  selectPacket(number) {
+    if (number === get().selected) return;
+    detailAbort?.abort();
+    set({ selected: number, detailError: null, selectedNode: null });
+    if (number === null) {
+      set({ detail: null });
+      return;
+    }
+    const ac = new AbortController();
+    detailAbort = ac;
+    client
+      .request('packet.detail', { number }, { signal: ac.signal })
+      .then((detail) => {
+        if (get().selected !== number) return;
+        set({ detail });
+      })
+      .catch((err: unknown) => {
+        if (err instanceof EngineError && err.code === 'cancelled') return;
+        set({ detail: null, detailError: errorText(err) });
+      });
+  },
+
+  selectNode: (selectedNode) => set({ selectedNode }),
+
+  toggleExpanded(key, open) {
+    const expanded = new Set(get().expanded);
+    const want = open ?? !expanded.has(key);
+    if (want) expanded.add(key);
+    else expanded.delete(key);
+    set({ expanded });
+  },
+
+  toggleMark(number) {
+    const marked = new Set(get().marked);
+    if (marked.has(number)) marked.delete(number);
+    else marked.add(number);
+    set({ marked });
+  },
+
+  async openFile(path) {
+    try {
+      set({ selected: null, detail: null, selectedNode: null, marked: new Set(), appliedFilter: '', dialog: null });
+      const status = await client.request('capture.open', { path });
+      set({ status });
+      get().list?.reset(status.displayed);
+    } catch (err) {
+      get().notify(`Could not open ${path}: ${errorText(err)}`, 'error');
+    }
+  },
+
+  async closeFile() {
+    try {
+      const status = await client.request('capture.close', {});
+      set({ status, selected: null, detail: null, selectedNode: null });
+      get().list?.reset(status.displayed);
+    } catch (err) {
+      get().notify(errorText(err), 'error');
+    }
+  },
+
+  async saveCapture(format = 'pcapng') {
+    try {
+      const r = await client.request('live.save', { format });
+      if (r.downloadUrl) download(r.downloadUrl);
+      get().notify(`Saved ${formatCount(r.written)} packets${r.path ? ` to ${r.path}` : platform === 'browser' ? ' (downloaded by the browser)' : ''}.`);
+    } catch (err) {
+      get().notify(`Save: ${errorText(err)}`, 'error');
+    }
+  },
+
+  async discardSpools(paths) {
+    for (const path of paths) {
+      try {
+        const r = await client.request('live.discard', { path });
+        set({ recovery: r.spools });
+      } catch (err) {
+        get().notify(`Could not discard ${path}: ${errorText(err)}`, 'error');
+        return;
+      }
+    }
+  },
+
+  async goToPacket(number) {
+    try {
+      const { index } = await client.request('packets.indexOf', { number });
+      if (index < 0) {
+        get().notify(`Packet ${number} is not displayed (no such packet, or hidden by the filter).`, 'error');
+        return false;
+      }
+      get().list?.scrollToIndex(index);
+      get().selectPacket(number);
+      return true;
+    } catch (err) {
+      get().notify(errorText(err), 'error');
+      return false;
+    }
+  },
+}));
+
+/** Wires engine events to the store; called once at start-up. */
+export function connectStore(): void {
+  const refreshStatus = (): void => {
+    client
+      .request('capture.status', {})
+      .then((status) => {
+        useStore.setState({ status, appliedFilter: status.filter });
+        useStore.getState().list?.reset(status.displayed);
+      })
+      .catch(() => {
+        // Offline: the state handler below retries on reconnect.
+      });
+  };
+  client.on('status', (status) => useStore.setState({ status }));
+  client.on('captureStats', (stats) => useStore.setState({ stats }));
+  client.on('recovery', (r) => useStore.setState({ recovery: r.spools }));
+  client.onState((connection) => {
+    useStore.setState({ connection });
+    if (connection === 'open') refreshStatus();
+  });
+  if (client.state === 'open') refreshStatus();
+}
