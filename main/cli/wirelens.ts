@@ -17,7 +17,8 @@ const USAGE = `usage: wirelens <command> [options]
   info FILE [--json]                      format, link types, counts, times, interfaces
   list FILE [-Y FILTER] [--json]          one line per packet (No., Time, Source, Destination, Protocol, Length, Info)
   sessions FILE [-Y FILTER] [--json|--csv]
-                                          the session table (with -Y: sessions having a matching packet)
+                                          the session table (with -Y: sessions having a matching packet);
+                                          --no-classify skips app/GeoIP columns, --unknown-names lists unmatched names
   export FILE [-Y FILTER] -o OUT [--format pcap|pcapng]
                                           writes the matching packets (atomically: temp file + rename)
   show FILE NUMBER [--json]               one packet's detail tree

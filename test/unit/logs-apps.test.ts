@@ -1,9 +1,11 @@
 /**
- * The apps log: intervals of application use split by an idle gap. The classifier that labels sessions is not
- * in the build yet, so the CLI path must refuse clearly, and the interval logic is checked with a stand-in
- * labeler (every session of the capture is "dns").
+ * The apps log: intervals of application use split by an idle gap. The interval logic is checked with a
+ * stand-in labeler (every session of the capture is "dns"); the CLI path with the real classifier must name
+ * exactly the applications that `wirelens sessions` gives the same capture's sessions.
  */
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { buildLog, logUnavailable, LogUnavailableError } from '../../main/engine/logs';
 import { buildAppsLog, type SessionLabeler } from '../../main/engine/logs/apps-log';
 import { indexOf } from './logs-helpers';
@@ -12,9 +14,23 @@ const CAPTURE = 'dns-many-mdns-llmnr__pcapplusplus__DnsPackets.pcap';
 const everything: SessionLabeler = () => ({ app: 'dns', category: 'network' });
 
 describe('apps log', () => {
-  it('says it is not available yet while the classifier is missing (update when it lands)', () => {
-    expect(logUnavailable('apps')).toMatch(/classifier/);
+  it('is available, but refuses a capture indexed without session enrichment', () => {
+    expect(logUnavailable('apps')).toBeNull();
     expect(() => buildLog('apps', indexOf(CAPTURE))).toThrow(LogUnavailableError);
+  });
+
+  it('labels intervals with the classifier: the same applications as the session table', () => {
+    const cap = path.join(__dirname, '../fixtures/captures/mixed-dns-tls-http-icmp__foxio-ja4__latest.pcapng');
+    const cli = path.join(__dirname, '../../bin/wirelens.js');
+    const sessions = spawnSync(process.execPath, [cli, 'sessions', cap, '--json'], { encoding: 'utf8' });
+    const apps = spawnSync(process.execPath, [cli, 'logs', 'apps', cap, '--json'], { encoding: 'utf8' });
+    expect(apps.status, apps.stderr).toBe(0);
+    const fromSessions = new Set(
+      sessions.stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { app: string }).app).filter((a) => a !== ''),
+    );
+    const rows = apps.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { app: string; sessions: number });
+    expect(fromSessions.size).toBeGreaterThan(3);
+    expect(new Set(rows.map((r) => r.app))).toEqual(fromSessions);
   });
 
   it('one interval per host and application when the idle time is never reached', () => {

@@ -1,7 +1,7 @@
 /** `wirelens list FILE [--json]`: one line per packet, like tshark's default output. */
 import { CaptureIndex } from '../../engine/capture/capture-index';
 import { deltaString, destinationColumn, epochString, sourceColumn } from '../../engine/capture/columns';
-import { Dissection, MODE_SUMMARY } from '../../engine/dissect/dissection';
+import { Dissection, MODE_INDEX, MODE_SUMMARY } from '../../engine/dissect/dissection';
 import type { PacketRecord } from '../../engine/readers/record';
 import type { ParsedArgs } from '../args';
 import { Output } from '../output';
@@ -23,7 +23,8 @@ export function listCommand(args: ParsedArgs): number {
   let firstNsec = 0;
   let digits = 6;
   let access: PacketAccess | null = null;
-  const onPacket = (d: Dissection, rec: PacketRecord, i: number): void => {
+  const onPacket = (passD: Dissection, rec: PacketRecord, i: number): void => {
+    let d = passD;
     if (rec.number === 1) {
       firstSec = rec.tsSec;
       firstNsec = rec.tsNsec;
@@ -32,6 +33,8 @@ export function listCommand(args: ParsedArgs): number {
     if (filter !== null) {
       access ??= new PacketAccess(index);
       if (!packetMatches(index, access, filter, i)) return;
+      // The pass ran without text (most packets are filtered out); only a match is dissected for its row.
+      d = access.dissect(i, MODE_SUMMARY);
     }
     const proto = d.protocolName();
     if (json) {
@@ -52,7 +55,7 @@ export function listCommand(args: ParsedArgs): number {
     }
   };
   const index = new CaptureIndex(reader, {
-    mode: MODE_SUMMARY,
+    mode: filter === null ? MODE_SUMMARY : MODE_INDEX,
     // Without a filter nothing needs the columns: printing streams in constant memory.
     noStore: filter === null,
     timeouts: timeoutsFrom(args),

@@ -4,6 +4,10 @@
  * interval of application use. Text is tab-separated with a header line (like `zeek-cut -c`), --csv is CSV
  * with a header, --json one object per line.
  */
+import { SessionEnrichment } from '../../engine/sessions/session-enrichment';
+import { sharedRules } from '../../engine/classify/load-rules';
+import { GeoResolver } from '../../engine/geo/geo-resolver';
+import { readGeoSettings } from '../../engine/geo/geo-settings';
 import { CaptureIndex } from '../../engine/capture/capture-index';
 import { buildLog, filterLog, headerLine, isLogKind, LOG_KINDS, logUnavailable, LogUnavailableError, recordLine, type LogFormat, type LogTable } from '../../engine/logs';
 import { ParsedArgs, UsageError } from '../args';
@@ -29,7 +33,9 @@ export function logsCommand(args: ParsedArgs): number {
   const filter = filterFrom(args);
   const format: LogFormat = args.flags.has('--json') ? 'json' : args.flags.has('--csv') ? 'csv' : 'text';
   const reader = openForCli(path);
-  const index = new CaptureIndex(reader, { timeouts: timeoutsFrom(args) });
+  // The apps log needs the classification that session enrichment computes during the index pass.
+  const enrich = kind === 'apps' ? new SessionEnrichment({ rules: sharedRules(), geo: new GeoResolver(readGeoSettings()) }) : undefined;
+  const index = new CaptureIndex(reader, { timeouts: timeoutsFrom(args), enrich });
   index.runToEnd();
   let table: LogTable;
   try {
