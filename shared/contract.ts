@@ -7,6 +7,12 @@
  * engine sees it; a message that fails validation is answered with an error and changes nothing.
  */
 import { z } from 'zod';
+import { callsMethods, callsOutputs, type CallResults } from './views/calls';
+import { dataMethods, dataOutputs, type DataResults } from './views/data';
+import { logsMethods, logsOutputs, type LogResults } from './views/logs';
+import { sessionsMethods, sessionsOutputs, type SessionResults } from './views/sessions';
+import { statsMethods, statsOutputs, type StatsResults } from './views/stats';
+import { streamMethods, streamOutputs, type StreamResults } from './views/stream';
 
 // ---------------------------------------------------------------------------------------------------------
 // Request parameters and results, per method.
@@ -15,7 +21,7 @@ const int = z.number().int();
 const packetNumber = int.min(1).max(2 ** 32);
 const exportFormat = z.enum(['pcap', 'pcapng']);
 
-export const methods = {
+const coreMethods = {
   /** Opens a capture file (replaces the current one). Rows become available while it is being indexed. */
   'capture.open': z.object({ path: z.string().min(1).max(4096) }).strict(),
   'capture.close': z.object({}).strict(),
@@ -63,6 +69,17 @@ export const methods = {
    * engine's spool directory are accepted; the running capture's spool is refused.
    */
   'live.discard': z.object({ path: z.string().min(1).max(4096) }).strict(),
+} as const;
+
+/** Every method: the core ones above and each analysis view's (shared/views/*.ts, one file per view). */
+export const methods = {
+  ...coreMethods,
+  ...sessionsMethods,
+  ...callsMethods,
+  ...statsMethods,
+  ...logsMethods,
+  ...streamMethods,
+  ...dataMethods,
 } as const;
 
 export type Method = keyof typeof methods;
@@ -166,7 +183,7 @@ export interface FileEntry {
   size: number;
 }
 
-export interface Results {
+export interface Results extends SessionResults, CallResults, StatsResults, LogResults, StreamResults, DataResults {
   'capture.open': Status;
   'capture.close': Status;
   'capture.status': Status;
@@ -212,6 +229,21 @@ export const clientMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cancel'), id: int.min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
+
+/**
+ * Methods that write a file and take an optional `path` and a `format`: in the desktop app the renderer may not
+ * name the path, main asks with a save dialog (extension = format) and forwards the request with it.
+ */
+export const OUTPUT_METHODS: ReadonlySet<string> = new Set<string>([
+  'export.packets',
+  'live.save',
+  ...sessionsOutputs,
+  ...callsOutputs,
+  ...statsOutputs,
+  ...logsOutputs,
+  ...streamOutputs,
+  ...dataOutputs,
+]);
 
 export type ErrorCode = 'invalid' | 'failed' | 'cancelled' | 'forbidden' | 'unavailable';
 

@@ -6,11 +6,11 @@ import { BrowserWindow, Menu, type MenuItemConstructorOptions, app, dialog, ipcM
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ServerMessage } from '../../shared/contract';
+import type { ServerMessage, ValidRequest } from '../../shared/contract';
 import { IPC_MESSAGE, IPC_SEND } from '../../shared/bridge';
 import { EngineHost, failure } from '../host/engine-host';
 import { defaultRendererDir, samplePath } from '../host/paths';
-import { CAPTURE_EXTENSIONS, DESKTOP_CSP, captureArgument, checkRendererMessage, formatForPath, requestAllowed, windowOptions } from './policy';
+import { CAPTURE_EXTENSIONS, DESKTOP_CSP, captureArgument, checkRendererMessage, formatForPath, requestAllowed, saveFilters, windowOptions } from './policy';
 import { addRecent, loadRecent, saveRecent } from './recent';
 
 interface Entry {
@@ -128,21 +128,17 @@ async function handleRendererMessage(entry: Entry, raw: unknown): Promise<void> 
     return;
   }
   const message = decision.message;
-  const chosen = await askSavePath(entry.win, message.params.format);
+  const chosen = await askSavePath(entry.win, decision.format);
   if (!chosen) {
     if (!entry.win.isDestroyed()) entry.win.webContents.send(IPC_MESSAGE, failure(message.id, 'cancelled', 'no file was chosen'));
     return;
   }
-  // Two branches so each spread keeps its own method's parameter type.
-  if (message.method === 'export.packets') entry.host.post({ ...message, params: { ...message.params, path: chosen } });
-  else entry.host.post({ ...message, params: { ...message.params, path: chosen } });
+  // The method's schema validated `path` as optional; the worker validates the completed message again.
+  entry.host.post({ ...message, params: { ...message.params, path: chosen } } as ValidRequest);
 }
 
-async function askSavePath(win: BrowserWindow, format: 'pcap' | 'pcapng'): Promise<string | null> {
-  const filters =
-    format === 'pcap'
-      ? [{ name: 'pcap', extensions: ['pcap'] }, { name: 'pcapng', extensions: ['pcapng'] }]
-      : [{ name: 'pcapng', extensions: ['pcapng'] }, { name: 'pcap', extensions: ['pcap'] }];
+async function askSavePath(win: BrowserWindow, format: string): Promise<string | null> {
+  const filters = saveFilters(format);
   const result = await dialog.showSaveDialog(win, {
     defaultPath: path.join(app.getPath('documents'), `capture.${format}`),
     filters,

@@ -5,7 +5,7 @@
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
 import * as path from 'node:path';
-import { MAX_MESSAGE_BYTES, type ServerMessage, type ValidRequest, validateClientMessage } from '../../shared/contract';
+import { MAX_MESSAGE_BYTES, OUTPUT_METHODS, type ServerMessage, type ValidRequest, validateClientMessage } from '../../shared/contract';
 import { type ValidClientMessage, NO_ID, failure } from '../host/engine-host';
 
 export function windowOptions(preload: string): BrowserWindowConstructorOptions {
@@ -64,8 +64,8 @@ export function requestAllowed(url: string): boolean {
 
 export type RendererDecision =
   | { action: 'forward'; message: ValidClientMessage }
-  /** export.packets / live.save without a path: main asks for one with the native save dialog, then forwards. */
-  | { action: 'askSavePath'; message: Extract<ValidRequest, { method: 'export.packets' | 'live.save' }> }
+  /** An output method (OUTPUT_METHODS) without a path: main asks for one with the native save dialog, then forwards. */
+  | { action: 'askSavePath'; message: ValidRequest; format: string }
   | { action: 'reply'; reply: ServerMessage };
 
 /**
@@ -84,14 +84,15 @@ export function checkRendererMessage(raw: unknown): RendererDecision {
   const checked = validateClientMessage(raw);
   if (!checked.ok) return { action: 'reply', reply: failure(checked.id ?? NO_ID, 'invalid', checked.error) };
   const message = checked.message;
-  if (message.kind === 'request' && (message.method === 'export.packets' || message.method === 'live.save')) {
-    if (message.params.path !== undefined) {
+  if (message.kind === 'request' && OUTPUT_METHODS.has(message.method)) {
+    const params = message.params as { path?: unknown; format?: unknown };
+    if (params.path !== undefined) {
       return {
         action: 'reply',
         reply: failure(message.id, 'forbidden', 'in the desktop app the save dialog chooses the file: send the request without a path'),
       };
     }
-    return { action: 'askSavePath', message };
+    return { action: 'askSavePath', message, format: typeof params.format === 'string' ? params.format : 'pcapng' };
   }
   return { action: 'forward', message };
 }
@@ -105,6 +106,13 @@ export function captureArgument(argv: readonly string[], packaged: boolean, cwd:
 }
 
 export const CAPTURE_EXTENSIONS = ['pcap', 'pcapng', 'cap'];
+
+/** The save dialog's file-type choices for an output format (a capture can also be saved as the other capture format). */
+export function saveFilters(format: string): { name: string; extensions: string[] }[] {
+  if (format === 'pcap') return [{ name: 'pcap', extensions: ['pcap'] }, { name: 'pcapng', extensions: ['pcapng'] }];
+  if (format === 'pcapng') return [{ name: 'pcapng', extensions: ['pcapng'] }, { name: 'pcap', extensions: ['pcap'] }];
+  return [{ name: format, extensions: [format] }];
+}
 
 /** The format implied by a chosen file name (the save dialog's filter decides the extension). */
 export function formatForPath(file: string, fallback: 'pcap' | 'pcapng'): 'pcap' | 'pcapng' {

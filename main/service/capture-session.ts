@@ -10,6 +10,10 @@ import { PacketAccess } from '../engine/capture/packet-access';
 import { CompiledFilter, compileFilter, FilterSyntaxError } from '../engine/filter';
 import type { FilterError } from '../engine/filter';
 import { openCapture } from '../engine/readers/open';
+import { sharedRules } from '../engine/classify/load-rules';
+import { GeoResolver } from '../engine/geo/geo-resolver';
+import { readGeoSettings } from '../engine/geo/geo-settings';
+import { SessionEnrichment } from '../engine/sessions/session-enrichment';
 import type { CaptureReader } from '../engine/readers/record';
 import { defaultColorRules } from './colors';
 import { DetailBuilder } from './detail';
@@ -43,6 +47,8 @@ export function filterProblem(e: FilterError): FilterProblem {
 export class CaptureSession {
   readonly reader: CaptureReader;
   readonly index: CaptureIndex;
+  /** Application, category, SNI/host name, country and ASN of every session (the analysis views read it). */
+  readonly enrichment: SessionEnrichment;
   /** Still reading the file (or following it). */
   indexing = true;
   /** A live capture is writing this file. */
@@ -73,7 +79,8 @@ export class CaptureSession {
       throw new ServiceError('failed', err instanceof Error ? err.message : String(err));
     }
     this.follow = opts.follow;
-    this.index = new CaptureIndex(this.reader);
+    this.enrichment = new SessionEnrichment({ rules: sharedRules(), geo: new GeoResolver(readGeoSettings()) });
+    this.index = new CaptureIndex(this.reader, { enrich: this.enrichment });
     this.filterAccess = new PacketAccess(this.index);
     this.rowAccess = new PacketAccess(this.index);
     this.details = new DetailBuilder(this.index);

@@ -23,6 +23,13 @@ import { LiveCaptureHandle, LiveLoad, LiveModule, liveStatus, loadLive } from '.
 import { allowedPath, realPath } from './paths';
 import { defaultSpoolDir, findUnsaved, isUnsaved, markSaved, newSpool, removeSpool, spoolToDiscard } from './spool';
 import { Throttle } from './throttle';
+import type { Handler, HandlersOf, ViewContext } from './handler';
+import { callsHandlers } from './views/calls';
+import { dataHandlers } from './views/data';
+import { logsHandlers } from './views/logs';
+import { sessionsHandlers } from './views/sessions';
+import { statsHandlers } from './views/stats';
+import { streamHandlers } from './views/stream';
 
 export interface ServiceOptions {
   /** Files may only be opened, listed and written under this directory (serve --root); null: anywhere. */
@@ -39,8 +46,7 @@ export interface ServiceOptions {
 
 export type EventListener = <E extends EventName>(event: E, data: Events[E]) => void;
 
-type Handler<M extends Method> = (params: ParsedParams<M>, signal: AbortSignal) => Results[M] | Promise<Results[M]>;
-type Handlers = { [M in Method]: Handler<M> };
+type Handlers = HandlersOf<Method>;
 
 /** How long live.start waits for the capture to create its spool file. */
 const SPOOL_WAIT_MS = 5000;
@@ -240,7 +246,20 @@ export class EngineService {
     }
   }
 
+  /** What the analysis views' handlers see of the service. */
+  private readonly views: ViewContext = {
+    current: () => this.current(),
+    session: () => this.session,
+    policy: () => this.policy(),
+  };
+
   private readonly handlers: Handlers = {
+    ...sessionsHandlers(this.views),
+    ...callsHandlers(this.views),
+    ...statsHandlers(this.views),
+    ...logsHandlers(this.views),
+    ...streamHandlers(this.views),
+    ...dataHandlers(this.views),
     'capture.open': (p) => {
       const path = allowedPath(p.path, this.opts.root, [this.spoolDir]);
       const session = this.openSession(path, false);

@@ -12,9 +12,18 @@ import { MessageBar } from './components/MessageBar';
 import { OpenDialog } from './components/OpenDialog';
 import { ExportDialog } from './components/ExportDialog';
 import { GoToDialog } from './components/GoToDialog';
+import { ViewTabs } from './components/ViewTabs';
+import { SessionsView } from './views/SessionsView';
+import { CallsView } from './views/CallsView';
+import { StatsView } from './views/StatsView';
+import { LogsView } from './views/LogsView';
+import { FollowStreamDialog } from './views/FollowStreamDialog';
+import { SplitDialog } from './views/SplitDialog';
+import { AboutDialog } from './components/AboutDialog';
 
 export function App() {
   const dialog = useStore((s) => s.dialog);
+  const view = useStore((s) => s.view);
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
@@ -66,8 +75,16 @@ export function App() {
       <Toolbar />
       <FilterBar />
       <MessageBar />
+      <ViewTabs />
       <div className="panes">
-        <PacketList />
+        {/* The packet list stays mounted (hidden) under the other views: its grid keeps its place and cache. */}
+        <div className={view === 'packets' ? 'upper' : 'upper hidden'}>
+          <PacketList />
+        </div>
+        {view === 'sessions' && <SessionsView />}
+        {view === 'calls' && <CallsView />}
+        {view === 'stats' && <StatsView />}
+        {view === 'logs' && <LogsView />}
         <div className="lower">
           <DetailTree />
           <HexView />
@@ -77,6 +94,9 @@ export function App() {
       {dialog === 'open' && <OpenDialog />}
       {dialog === 'export' && <ExportDialog />}
       {dialog === 'goto' && <GoToDialog />}
+      {dialog === 'follow' && <FollowStreamDialog />}
+      {dialog === 'split' && <SplitDialog />}
+      {dialog === 'about' && <AboutDialog />}
       {dragging && <div className="drop-overlay">Drop a capture file to open it</div>}
     </div>
   );

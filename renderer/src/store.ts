@@ -12,7 +12,9 @@ import type { TimeFormat } from './format';
 import type { NodePath } from './bytes';
 
 export type FilterState = 'empty' | 'checking' | 'ok' | 'error';
-export type DialogName = 'open' | 'export' | 'goto' | null;
+export type DialogName = 'open' | 'export' | 'goto' | 'follow' | 'split' | 'about' | null;
+/** The upper pane's view; the detail tree and hex view below stay with every view. */
+export type ViewName = 'packets' | 'sessions' | 'calls' | 'stats' | 'logs';
 export interface Message {
   text: string;
   kind: 'info' | 'error';
@@ -58,12 +60,19 @@ export interface State {
   marked: ReadonlySet<number>;
 
   dialog: DialogName;
+  view: ViewName;
   message: Message | null;
   list: ListController | null;
 
   setTimeFormat(f: TimeFormat): void;
   setAutoScroll(on: boolean): void;
   setDialog(d: DialogName): void;
+  setView(v: ViewName): void;
+  /**
+   * Writes `expr` into the filter bar and applies it (views select packets this way, so the user sees and
+   * learns the filter); with `show`, switches to the packet list.
+   */
+  filterTo(expr: string, show?: boolean): Promise<void>;
   notify(text: string, kind?: Message['kind']): void;
   setList(list: ListController | null): void;
 
@@ -113,12 +122,19 @@ export const useStore = create<State>()((set, get) => ({
   marked: new Set(),
 
   dialog: null,
+  view: 'packets',
   message: null,
   list: null,
 
   setTimeFormat: (timeFormat) => set({ timeFormat }),
   setAutoScroll: (autoScroll) => set({ autoScroll }),
   setDialog: (dialog) => set({ dialog }),
+  setView: (view) => set({ view }),
+  async filterTo(expr, show = false) {
+    get().setFilterText(expr);
+    await get().applyFilter(expr);
+    if (show) set({ view: 'packets' });
+  },
   notify: (text, kind = 'info') => set({ message: { text, kind } }),
   setList: (list) => set({ list }),
 

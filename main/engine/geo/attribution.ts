@@ -1,8 +1,2 @@
-/** The data sources' attribution, as their CC BY 4.0 licences ask; shown in About and in the README. */
-export const GEO_ATTRIBUTION = [
-  'IP Geolocation by DB-IP (https://db-ip.com), country data: DB-IP IP to Country Lite, CC BY 4.0.',
-  'ASN data: @ip-location-db/asn (https://github.com/sapics/ip-location-db), CC BY 4.0, built from RouteViews (https://www.routeviews.org), ' +
-    'the NRO RIR statistics (https://www.nro.net) and DB-IP IP to ASN Lite (https://db-ip.com).',
-] as const;
-
-export const GEO_ATTRIBUTION_HTML = "<a href='https://db-ip.com'>IP Geolocation by DB-IP</a>";
+/** The GeoIP data sources' attribution (the words live in shared/about.ts, which the About dialog also shows). */
+export { GEO_ATTRIBUTION, GEO_ATTRIBUTION_HTML } from '../../../shared/about';

@@ -46,6 +46,9 @@ export function Toolbar() {
       </label>
       <span className="toolbar-sep" />
       <CaptureControls />
+      <button type="button" onClick={() => setDialog('about')} data-testid="about-button" title="About Wirelens and its data sources">
+        About
+      </button>
     </div>
   );
 }
