@@ -25,7 +25,7 @@ const USAGE = `usage: wirelens <command> [options]
   check-filter EXPR                       exit 0 if EXPR is a valid display filter, else 1 and why
   logs dns|http|tls|sip|apps FILE [-Y FILTER] [--json|--csv] [--idle S]
                                           Zeek-style logs: DNS/HTTP/SIP transactions, TLS handshakes, app use
-  serve [--host H] [--port N] [--token T] [--root DIR] [--open FILE] [--no-open]
+  serve [--host H] [--port N] [--token T] [--root DIR] [--spool-dir DIR] [--open FILE] [--no-open]
                                           the browser UI on http://127.0.0.1 (prints its URL with a token)
   interfaces                              network interfaces for live capture
   capture -i IFACE [-f BPF] [-w FILE] [-c COUNT] [--duration S]

@@ -1,5 +1,5 @@
 /**
- * `wirelens serve [--host 127.0.0.1] [--port N] [--token T] [--root DIR] [--open FILE] [--no-open]`: the browser UI.
+ * `wirelens serve [--host 127.0.0.1] [--port N] [--token T] [--root DIR] [--spool-dir DIR] [--open FILE] [--no-open]`: the browser UI.
  * Prints the URL with its token and keeps running until interrupted.
  */
 import { spawn } from 'node:child_process';
@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { isLoopback, tokenProblem } from '../../serve/security';
 import { ParsedArgs, UsageError } from '../args';
 
-export const SERVE_OPTIONS = ['--host', '--port', '--token', '--root', '--open'];
+export const SERVE_OPTIONS = ['--host', '--port', '--token', '--root', '--spool-dir', '--open'];
 
 export function serveCommand(args: ParsedArgs): number {
   if (args.positional.length > 0) throw new UsageError(`serve takes no positional arguments (got "${args.positional[0]}")`);
@@ -21,6 +21,9 @@ export function serveCommand(args: ParsedArgs): number {
   if (tokenError) throw new UsageError(`--token: ${tokenError}`);
   const root = args.options.get('--root');
   if (root !== undefined && !(existsSync(root) && statSync(root).isDirectory())) throw new UsageError(`--root ${root} is not a directory`);
+  // Live captures spool here (default <tmp>/wirelens-spool): a router's tmpfs may be too small for long captures.
+  const spoolDir = args.options.get('--spool-dir');
+  if (spoolDir !== undefined && !(existsSync(spoolDir) && statSync(spoolDir).isDirectory())) throw new UsageError(`--spool-dir ${spoolDir} is not a directory`);
   const open = args.options.get('--open');
   if (open !== undefined && !existsSync(open)) throw new UsageError(`--open ${open}: no such file`);
 
@@ -33,7 +36,7 @@ export function serveCommand(args: ParsedArgs): number {
   }
   // Loaded lazily: the server pulls in ws, zod and the worker host, which the other CLI commands do not need.
   import('../../serve/server')
-    .then(({ startServer }) => startServer({ host, port: Number(portText), token, root: root ?? null, open: open ?? null }))
+    .then(({ startServer }) => startServer({ host, port: Number(portText), token, root: root ?? null, open: open ?? null, spoolDir: spoolDir === undefined ? undefined : resolve(spoolDir) }))
     .then((server) => {
       const others = host === '0.0.0.0' || host === '::' ? lanUrls(server.port, server.token) : [];
       process.stdout.write(
