@@ -122,6 +122,12 @@ export function skipName(buf: Uint8Array, end: number, p: number): number {
   return end;
 }
 
+/**
+ * Node's native latin1 decoder: one string from a byte range with no intermediate Array (labelText runs for
+ * every label of every DNS name in list output, and an Array per label was the pass's biggest garbage source).
+ */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
+
 /** Label bytes as text: printable ASCII as is, the rest escaped the way Wireshark's format_text does. */
 function labelText(buf: Uint8Array, from: number, to: number): string {
   let plain = true;
@@ -132,7 +138,7 @@ function labelText(buf: Uint8Array, from: number, to: number): string {
       break;
     }
   }
-  if (plain) return String.fromCharCode.apply(null, Array.from(buf.subarray(from, to)));
+  if (plain) return latin1Slice.call(buf, from, to);
   let s = '';
   for (let i = from; i < to; i++) {
     const c = buf[i] as number;
