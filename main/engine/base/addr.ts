@@ -16,10 +16,13 @@ export function formatMac(b: Uint8Array, off = 0): string {
   return s;
 }
 
+/** Scratch groups for formatIPv6: list output formats two addresses per IPv6 packet, so no array per call. */
+const groups = new Uint16Array(8);
+
 /** RFC 5952: lower-case hex, leading zeros dropped, the longest run (≥2) of zero groups as `::`. */
 export function formatIPv6(b: Uint8Array, off = 0): string {
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push(((b[off + 2 * i] as number) << 8) | (b[off + 2 * i + 1] as number));
+  const g = groups;
+  for (let i = 0; i < 8; i++) g[i] = ((b[off + 2 * i] as number) << 8) | (b[off + 2 * i + 1] as number);
   // IPv4-mapped addresses print with a dotted quad, as Wireshark does.
   if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
     return `::ffff:${formatIPv4(b, off + 12)}`;
@@ -39,8 +42,11 @@ export function formatIPv6(b: Uint8Array, off = 0): string {
     }
     i = j;
   }
-  if (bestLen < 2) return g.map((x) => x.toString(16)).join(':');
-  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
-  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
-  return `${head}::${tail}`;
+  if (bestLen < 2) bestStart = 8;
+  let s = '';
+  for (let i = 0; i < bestStart; i++) s += (i > 0 ? ':' : '') + (g[i] as number).toString(16);
+  if (bestStart === 8) return s;
+  s += '::';
+  for (let i = bestStart + bestLen; i < 8; i++) s += (i > bestStart + bestLen ? ':' : '') + (g[i] as number).toString(16);
+  return s;
 }
