@@ -125,8 +125,9 @@ function runFile(name: string, t: Tally, mode: number, fullFrame = false): void 
     } else if (loc.proto === 17 && !quoted) {
       check('udp.srcport', d.sport);
       check('udp.dstport', d.dport);
-      // In this file tshark splits RTP/T.38 conversations announced by SDP into their own streams.
-      if (!name.startsWith('sip-udp-invite-t38-rtp')) stream('udp.stream', d.sessionId);
+      // In these files tshark splits RTP/T.38 conversations announced by SDP into their own streams (one per
+      // direction), which shifts every later udp.stream number; our sessions stay bidirectional 5-tuples.
+      if (!name.startsWith('sip-udp-invite-t38-rtp') && !name.startsWith('sipp-')) stream('udp.stream', d.sessionId);
     } else if (loc.proto === 1) {
       check('icmp.type', d.icmpType);
     } else if (loc.proto === 58) {

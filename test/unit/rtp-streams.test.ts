@@ -58,10 +58,15 @@ function readStreams(path: string): OracleStream[] {
  * deltas and jitters then differ). The other direction has the same packets, lost and max delta, but its
  * mean delta and max/mean jitter differ by 0.02-0.09 ms: tshark 4.0's analysis (older than the
  * tap-rtp-analysis.c we follow) treats the Cisco NSE / CN packets of that stream slightly differently.
+ * sipp-mixed.pcap holds back-to-back sipp calls that reuse the same media ports and SSRC, two of them
+ * overlapping: both sides put them in one stream per direction (packet counts agree) but the interleaved
+ * sequence numbers make the delta and jitter figures depend on arrival-order details; the per-call figures
+ * are compared in voip-calls-tshark.test.ts instead.
  */
 const KNOWN_DIVERGENT: Record<string, string[]> = {
   'sip-udp-invite-t38-rtp__ndpi__FAX-Call-t38-CA-TDM-SIP-FB-1.pcap#eaf0eaf': ['packets', 'problem', 'meanDelta', 'maxJitter', 'meanJitter'],
   'sip-udp-invite-t38-rtp__ndpi__FAX-Call-t38-CA-TDM-SIP-FB-1.pcap#17d90134': ['meanDelta', 'maxJitter', 'meanJitter'],
+  'sipp-mixed.pcap#ca110000': ['problem', 'minDelta', 'meanDelta', 'maxDelta', 'minJitter', 'meanJitter', 'maxJitter'],
 };
 
 const files = readdirSync(CAPTURES).filter((f) => existsSync(join(ORACLE, `${f}.sip.txt`)));
