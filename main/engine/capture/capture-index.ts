@@ -19,7 +19,8 @@ import { TcpReassembler } from '../sessions/tcp-reassembly';
 /** A consumer fed every packet right after dissection (session enrichment: app classification, GeoIP). */
 export interface PacketEnricher {
   attach(index: CaptureIndex): void;
-  onPacket(d: Dissection): void;
+  /** `rec` is the packet's record (valid during the call only), for consumers that need more than `d`. */
+  onPacket(d: Dissection, rec: PacketRecord): void;
   finish(): void;
 }
 
@@ -37,6 +38,8 @@ export interface IndexOptions {
   streams?: TcpReassembler | null;
   /** Session enrichment run per packet after dissection (see sessions/session-enrichment.ts). */
   enrich?: PacketEnricher;
+  /** More per-packet consumers run after `enrich` (statistics accumulators riding the same pass). */
+  also?: readonly PacketEnricher[];
 }
 
 export class CaptureIndex {
@@ -54,6 +57,8 @@ export class CaptureIndex {
   /** The pass's TCP reassembly; it records what each frame decoded for on-demand replay. */
   readonly streams: TcpReassembler | null;
   readonly enrichment: PacketEnricher | null;
+  /** `enrich` then `also`, in that order: every consumer fed each packet. */
+  private readonly consumers: readonly PacketEnricher[];
   private readonly d = new Dissection();
   private readonly mode: number;
   private readonly onPacket: IndexOptions['onPacket'];
@@ -82,7 +87,8 @@ export class CaptureIndex {
     this.streams = opts.streams !== undefined ? opts.streams : new TcpReassembler({ record: !this.noStore });
     d.streams = this.streams;
     this.enrichment = opts.enrich ?? null;
-    this.enrichment?.attach(this);
+    this.consumers = [...(this.enrichment !== null ? [this.enrichment] : []), ...(opts.also ?? [])];
+    for (const c of this.consumers) c.attach(this);
   }
 
   /** Indexes up to `max` more packets; returns how many were read (0: no more data for now). */
@@ -113,7 +119,7 @@ export class CaptureIndex {
       if (this.streams !== null && d.ipProto === 6 && d.sessionId >= 0 && (d.tcpFlags & 0x10) !== 0) {
         this.streams.onAck(d.sessionId, d.direction ^ 1, d.tcpAck);
       }
-      this.enrichment?.onPacket(d);
+      for (let c = 0; c < this.consumers.length; c++) this.consumers[c]!.onPacket(d, rec);
       this.account(rec);
       const index = this.noStore ? -1 : this.append(rec);
       if (this.onPacket) this.onPacket(d, rec, index);
@@ -131,7 +137,7 @@ export class CaptureIndex {
 
   finish(): void {
     this.sessions.finish(this.lastSec, this.lastNsec);
-    this.enrichment?.finish();
+    for (const c of this.consumers) c.finish();
   }
 
   private account(rec: PacketRecord): void {

@@ -89,6 +89,8 @@ export interface AppNames {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Longest protocol trail kept per packet (real stacks are under 10 layers). */
+export const TRAIL_MAX = 16;
 
 export class Dissection {
   mode = MODE_INDEX;
@@ -109,6 +111,13 @@ export class Dissection {
   // ---- summary fields (what the store keeps; reset per packet) ----
   /** Protocol column id (see protocolNames); the highest layer decoded wins. */
   protocol = 0;
+  /**
+   * Every protocol column id set while decoding this packet, outermost first (an immediate repeat is kept
+   * once): the layer chain the protocol hierarchy statistics count, read without building a tree. Holds at
+   * most TRAIL_MAX entries; deeper layers are dropped.
+   */
+  readonly protoTrail = new Uint16Array(TRAIL_MAX);
+  protoTrailLen = 0;
   netType = NET_NONE;
   /** Network addresses copied here so they survive a switch to a reassembled buffer. 4 or 16 bytes used. */
   readonly netSrc = new Uint8Array(16);
@@ -177,6 +186,7 @@ export class Dissection {
     this.frameData = data;
     this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.protocol = 0;
+    this.protoTrailLen = 0;
     this.netType = NET_NONE;
     this.linkSrcOff = -1;
     this.linkDstOff = -1;
@@ -219,7 +229,13 @@ export class Dissection {
   }
 
   setProtocol(name: number): void {
-    if (this.inner === 0) this.protocol = name;
+    if (this.inner !== 0) return;
+    this.protocol = name;
+    const n = this.protoTrailLen;
+    if (n < TRAIL_MAX && (n === 0 || this.protoTrail[n - 1] !== name)) {
+      this.protoTrail[n] = name;
+      this.protoTrailLen = n + 1;
+    }
   }
 
   get wantText(): boolean {
