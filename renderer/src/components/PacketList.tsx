@@ -31,6 +31,7 @@ import { rowColors } from '../colors';
 import { formatTime, nextTimeFormat, timeFormatLabel, type TimeFormat } from '../format';
 import { errorText, useStore, type ListController } from '../store';
 import { ROW_HEIGHT } from '../layout';
+import { FollowContextMenu, onPacketContextMenu } from '../views/follow-menu';
 
 // ScrollApiModule and RowApiModule are not optional here: without them ensureIndexVisible / getRowNode are
 // missing from the API and, in production builds (no validation messages), row counts silently read undefined.
@@ -241,7 +242,7 @@ export function PacketList() {
   }, []);
 
   return (
-    <div className="packet-list ag-theme-balham" data-testid="packet-list" onKeyDownCapture={onKeyDownCapture}>
+    <div className="packet-list ag-theme-balham" data-testid="packet-list" onKeyDownCapture={onKeyDownCapture} onContextMenu={onPacketContextMenu}>
       <AgGridReact<Row>
         theme="legacy"
         rowModelType="infinite"
@@ -265,6 +266,8 @@ export function PacketList() {
         rowBuffer={10}
         suppressScrollOnNewData
       />
+      {/* Follow TCP/UDP stream and filter to it (right-click a row; Ctrl+Alt+Shift+T/U on the selected packet). */}
+      <FollowContextMenu />
     </div>
   );
 }
