@@ -128,13 +128,23 @@ async function handleRendererMessage(entry: Entry, raw: unknown): Promise<void> 
     return;
   }
   const message = decision.message;
-  const chosen = await askSavePath(entry.win, decision.format);
+  const chosen = decision.action === 'askDirectory' ? await askDirectory(entry.win) : await askSavePath(entry.win, decision.format);
   if (!chosen) {
     if (!entry.win.isDestroyed()) entry.win.webContents.send(IPC_MESSAGE, failure(message.id, 'cancelled', 'no file was chosen'));
     return;
   }
   // The method's schema validated `path` as optional; the worker validates the completed message again.
   entry.host.post({ ...message, params: { ...message.params, path: chosen } } as ValidRequest);
+}
+
+/** A folder for a split into sessions (the engine makes a new `<capture>-sessions` folder inside it). */
+async function askDirectory(win: BrowserWindow): Promise<string | null> {
+  const result = await dialog.showOpenDialog(win, {
+    title: 'Split into sessions: choose a folder',
+    defaultPath: app.getPath('documents'),
+    properties: ['openDirectory', 'createDirectory'],
+  });
+  return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
 async function askSavePath(win: BrowserWindow, format: string): Promise<string | null> {

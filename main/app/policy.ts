@@ -6,7 +6,11 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 import * as path from 'node:path';
 import { MAX_MESSAGE_BYTES, OUTPUT_METHODS, type ServerMessage, type ValidRequest, validateClientMessage } from '../../shared/contract';
+import { dataFolderOutputs } from '../../shared/views/data';
 import { type ValidClientMessage, NO_ID, failure } from '../host/engine-host';
+
+/** Methods that write into a folder (split into sessions): main asks for the folder with a native dialog. */
+const FOLDER_METHODS: ReadonlySet<string> = new Set(dataFolderOutputs);
 
 export function windowOptions(preload: string): BrowserWindowConstructorOptions {
   return {
@@ -66,6 +70,8 @@ export type RendererDecision =
   | { action: 'forward'; message: ValidClientMessage }
   /** An output method (OUTPUT_METHODS) without a path: main asks for one with the native save dialog, then forwards. */
   | { action: 'askSavePath'; message: ValidRequest; format: string }
+  /** A folder method (FOLDER_METHODS) without a path: main asks for a folder, then forwards with it as `path`. */
+  | { action: 'askDirectory'; message: ValidRequest }
   | { action: 'reply'; reply: ServerMessage };
 
 /**
@@ -84,6 +90,18 @@ export function checkRendererMessage(raw: unknown): RendererDecision {
   const checked = validateClientMessage(raw);
   if (!checked.ok) return { action: 'reply', reply: failure(checked.id ?? NO_ID, 'invalid', checked.error) };
   const message = checked.message;
+  if (message.kind === 'request' && FOLDER_METHODS.has(message.method)) {
+    const params = message.params as { path?: unknown; format?: unknown };
+    if (params.path !== undefined) {
+      return {
+        action: 'reply',
+        reply: failure(message.id, 'forbidden', 'in the desktop app the folder dialog chooses where files go: send the request without a path'),
+      };
+    }
+    // A single-file format (split's json document) is saved like any other output; files per session need a folder.
+    if (params.format === 'json') return { action: 'askSavePath', message, format: 'json' };
+    return { action: 'askDirectory', message };
+  }
   if (message.kind === 'request' && OUTPUT_METHODS.has(message.method)) {
     const params = message.params as { path?: unknown; format?: unknown };
     if (params.path !== undefined) {

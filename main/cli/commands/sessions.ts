@@ -1,8 +1,7 @@
 /** `wirelens sessions FILE [--json|--csv]`: the session table. */
 import { CaptureIndex } from '../../engine/capture/capture-index';
-import { epochString } from '../../engine/capture/columns';
-import { STATE_NAMES, SessionTable, TS_HANDSHAKE } from '../../engine/sessions/session-table';
-import type { EndpointTable } from '../../engine/store/endpoints';
+import { SESSION_COLUMNS, sessionRow } from '../../engine/export/session-rows';
+import { sessionRows, writeSessionsParquet } from '../../engine/export/session-export';
 import { ParsedArgs, UsageError } from '../args';
 import { Output } from '../output';
 import { openForCli, reportReaderErrors } from '../open-file';
@@ -14,62 +13,13 @@ import { sharedRules } from '../../engine/classify/load-rules';
 import { GeoResolver } from '../../engine/geo/geo-resolver';
 import { readGeoSettings } from '../../engine/geo/geo-settings';
 
-const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 58: 'icmpv6', 132: 'sctp' };
+// The row and its columns live in the engine so the service's exports share them; re-exported for importers.
+export { SESSION_COLUMNS, sessionRow, type SessionRow } from '../../engine/export/session-rows';
 
-export const SESSION_COLUMNS = [
-  'id',
-  'proto',
-  'a',
-  'aport',
-  'b',
-  'bport',
-  'packets_ab',
-  'bytes_ab',
-  'packets_ba',
-  'bytes_ba',
-  'start',
-  'duration',
-  'state',
-  'handshake',
-  'app',
-  'category',
-  'sni',
-  'country_a',
-  'country_b',
-  'asn_b',
-] as const;
+/** Options of this command that take a value (the entry point's parser needs to know). */
+export const SESSIONS_OPTIONS = ['--parquet'];
 
-export type SessionRow = Record<(typeof SESSION_COLUMNS)[number], string | number | boolean>;
-
-/** `e` null (classification off): the app and GeoIP columns are empty. */
-export function sessionRow(s: SessionTable, ep: EndpointTable, id: number, e: SessionEnrichment | null = null): SessionRow {
-  const proto = s.proto[id] as number;
-  const durNs = ((s.lastSec[id] as number) - (s.firstSec[id] as number)) * 1e9 + ((s.lastNsec[id] as number) - (s.firstNsec[id] as number));
-  return {
-    id,
-    proto: PROTO_NAMES[proto] ?? `ip-${proto}`,
-    a: ep.format(s.epA[id] as number),
-    aport: s.portA[id] as number,
-    b: ep.format(s.epB[id] as number),
-    bport: s.portB[id] as number,
-    packets_ab: s.pktsAB[id] as number,
-    bytes_ab: s.bytesAB[id] as number,
-    packets_ba: s.pktsBA[id] as number,
-    bytes_ba: s.bytesBA[id] as number,
-    start: epochString(s.firstSec[id] as number, s.firstNsec[id] as number),
-    duration: Math.round(durNs) / 1e9,
-    state: STATE_NAMES[s.state[id] as number] ?? 'new',
-    handshake: proto === 6 && ((s.tcpEvents[id] as number) & TS_HANDSHAKE) !== 0,
-    app: e?.app(id) ?? '',
-    category: e?.category(id) ?? '',
-    sni: e?.name(id) ?? '',
-    country_a: e?.country(s.epA[id] as number) ?? '',
-    country_b: e?.country(s.epB[id] as number) ?? '',
-    asn_b: e?.asn(s.epB[id] as number) || '',
-  };
-}
-
-export function sessionsCommand(args: ParsedArgs): number {
+export function sessionsCommand(args: ParsedArgs): number | Promise<number> {
   const path = args.positional[0];
   if (!path) throw new UsageError('sessions needs a capture file');
   const filter = filterFrom(args);
@@ -96,7 +46,17 @@ export function sessionsCommand(args: ParsedArgs): number {
     out.flush();
     return reportReaderErrors(reader);
   }
-  const format = args.flags.has('--json') ? 'json' : args.flags.has('--csv') ? 'csv' : 'text';
+  const parquet = args.options.get('--parquet');
+  if (parquet !== undefined) {
+    // Typed columns for Spark/Trino/ClickHouse/DuckDB (see engine/export/session-export.ts).
+    const ids = Uint32Array.from({ length: s.count }, (_, i) => i).filter((id) => keep === null || keep[id] === 1);
+    return writeSessionsParquet(sessionRows(index, ids, enrich), parquet).then((n) => {
+      process.stderr.write(`wirelens: wrote ${n} sessions to ${parquet} (parquet)\n`);
+      return reportReaderErrors(reader);
+    });
+  }
+  // --json and --jsonl are the same: one JSON object per line (JSON lines).
+  const format = args.flags.has('--json') || args.flags.has('--jsonl') ? 'json' : args.flags.has('--csv') ? 'csv' : 'text';
   if (format === 'csv') out.line(SESSION_COLUMNS.join(','));
   if (format === 'text') {
     out.line(

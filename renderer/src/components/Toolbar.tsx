@@ -3,6 +3,8 @@ import { platform } from '../connection';
 import { TIME_FORMATS, timeFormatLabel, type TimeFormat } from '../format';
 import { useStore } from '../store';
 import { CaptureControls } from './CaptureControls';
+import { useState } from 'react';
+import { ExportSessionsDialog } from '../views/ExportSessionsDialog';
 
 export function Toolbar() {
   const setDialog = useStore((s) => s.setDialog);
@@ -12,6 +14,8 @@ export function Toolbar() {
   const closeFile = useStore((s) => s.closeFile);
   const live = useStore((s) => s.status?.live ?? false);
   const saveCapture = useStore((s) => s.saveCapture);
+  // The sessions/logs export dialog is opened from here only, so its open state lives here.
+  const [exportData, setExportData] = useState(false);
   return (
     <div className="toolbar" role="toolbar">
       <span className="brand">Wirelens</span>
@@ -27,6 +31,13 @@ export function Toolbar() {
       <button type="button" onClick={() => setDialog('export')} disabled={!hasFile} data-testid="export-button">
         Export…
       </button>
+      <button type="button" onClick={() => setExportData(true)} disabled={!hasFile} data-testid="export-sessions-button" title="Sessions as CSV, JSON lines or Parquet; logs as CSV or JSON lines">
+        Export sessions…
+      </button>
+      <button type="button" onClick={() => setDialog('split')} disabled={!hasFile} data-testid="split-button" title="Split into sessions: one file per session, or one JSON document">
+        Split…
+      </button>
+      {exportData && <ExportSessionsDialog onClose={() => setExportData(false)} />}
       {/* Saving the file on screen (a stopped capture's spool above all): live.save copies it as a whole. */}
       <button type="button" onClick={() => void saveCapture()} disabled={!hasFile || live} data-testid="save-button" title="Save the capture as pcapng">
         Save As…
