@@ -13,7 +13,8 @@
 //   --strict    exit 2 when a target is missed (exit 1 when a command fails, as always)
 //
 // After the CLI pairs, the flow runs two steps of their own (see STEPS): bench/ui-bench.js (the browser UI on
-// the capture through `serve` in Chromium) and bench/live-bench.js (live capture at rising rates on a veth
+// the capture through `serve` in Chromium), bench/session-tree-bench.js and bench/call-list-bench.js (the analysis
+// views' first page after indexing), bench/db-bench.js (flow database import) and bench/live-bench.js (live capture at rising rates on a veth
 // pair, root only). `--only ui,live` runs just those; `--only list` just that pair; --stand-in skips them.
 //
 // Plain Node (>= 20), CommonJS, no dependencies. Peak RSS comes from GNU time (`/usr/bin/time -f %M`,
@@ -79,6 +80,12 @@ const PAIRS = [
 // Steps after the pairs: separate scripts with their own figures and targets, selected by name with --only.
 const STEPS = [
   { name: 'ui', script: path.join(__dirname, 'ui-bench.js') },
+  // Analysis views (issue: analysis views): first page of the host-grouped session tree and of the SIP call
+  // list after indexing, target 1 s each.
+  { name: 'session-tree', script: path.join(__dirname, 'session-tree-bench.js') },
+  { name: 'call-list', script: path.join(__dirname, 'call-list-bench.js') },
+  // Flow database import into SQLite and PostgreSQL, sessions per second.
+  { name: 'db', script: path.join(__dirname, 'db-bench.js') },
   { name: 'live', script: path.join(__dirname, 'live-bench.js') },
 ];
 

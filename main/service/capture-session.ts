@@ -14,6 +14,7 @@ import { sharedRules } from '../engine/classify/load-rules';
 import { GeoResolver } from '../engine/geo/geo-resolver';
 import { readGeoSettings } from '../engine/geo/geo-settings';
 import { SessionEnrichment } from '../engine/sessions/session-enrichment';
+import { ProtocolHierarchy } from '../engine/stats/protocol-hierarchy';
 import type { CaptureReader } from '../engine/readers/record';
 import { defaultColorRules } from './colors';
 import { DetailBuilder } from './detail';
@@ -26,6 +27,8 @@ const SLICE_MS = 12;
 const STEP_PACKETS = 2048;
 /** Packets indexed synchronously on open: more than a screen of rows, a millisecond or so of work. */
 const FIRST_STEP_PACKETS = 256;
+/** Delay before opening the GeoIP databases after a capture opens (after the first screenful is served). */
+const GEO_WARM_DELAY_MS = 300;
 /** How often a followed (live) file is polled for growth when no new packet was there. */
 const FOLLOW_POLL_MS = 150;
 
@@ -49,6 +52,8 @@ export class CaptureSession {
   readonly index: CaptureIndex;
   /** Application, category, SNI/host name, country and ASN of every session (the analysis views read it). */
   readonly enrichment: SessionEnrichment;
+  /** Protocol hierarchy statistics, counted by the index pass (the statistics view reads it). */
+  readonly hierarchy = new ProtocolHierarchy();
   /** Still reading the file (or following it). */
   indexing = true;
   /** A live capture is writing this file. */
@@ -66,6 +71,7 @@ export class CaptureSession {
   private indexImmediate: NodeJS.Immediate | null = null;
   private indexPoll: NodeJS.Timeout | null = null;
   private filterTimer: NodeJS.Immediate | null = null;
+  private geoWarm: NodeJS.Timeout | null = null;
 
   /** Opens `path` (throws ServiceError 'failed' when it is not a readable capture) and starts indexing. */
   constructor(
@@ -79,8 +85,15 @@ export class CaptureSession {
       throw new ServiceError('failed', err instanceof Error ? err.message : String(err));
     }
     this.follow = opts.follow;
-    this.enrichment = new SessionEnrichment({ rules: sharedRules(), geo: new GeoResolver(readGeoSettings()) });
-    this.index = new CaptureIndex(this.reader, { enrich: this.enrichment });
+    const geo = new GeoResolver(readGeoSettings());
+    this.enrichment = new SessionEnrichment({ rules: sharedRules(), geo });
+    // The GeoIP databases (cached per process) open once the first rows are out, between indexing slices,
+    // rather than inside the first request of a view that shows countries or ASNs.
+    this.geoWarm = setTimeout(() => {
+      this.geoWarm = null;
+      if (!this.closed) geo.warm();
+    }, GEO_WARM_DELAY_MS);
+    this.index = new CaptureIndex(this.reader, { enrich: this.enrichment, also: [this.hierarchy] });
     this.filterAccess = new PacketAccess(this.index);
     this.rowAccess = new PacketAccess(this.index);
     this.details = new DetailBuilder(this.index);
@@ -97,8 +110,18 @@ export class CaptureSession {
     this.indexImmediate = setImmediate(this.pumpIndex);
   }
 
+  /** Closed (its reader too): views working in the background must stop reading packets. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get displayed(): number {
     return this.display ? this.display.count : this.index.store.count;
+  }
+
+  /** The current display filter's packets (null: no filter, every packet shown); read-only for the views. */
+  get displayList(): DisplayList | null {
+    return this.display;
   }
 
   status(): Status {
@@ -144,6 +167,14 @@ export class CaptureSession {
   detail(number: number): PacketDetail {
     if (number > this.index.store.count) throw new ServiceError('failed', `packet ${number} does not exist (yet): ${this.index.store.count} indexed`);
     return this.details.build(number);
+  }
+
+  /**
+   * The display filter's packet numbers so far (a view into the live list, no copy: it holds the numbers
+   * found when asked, later ones go to a longer view), or null when no filter is applied (every packet).
+   */
+  displayedView(): Uint32Array | null {
+    return this.display ? this.display.view() : null;
   }
 
   /** Displayed packet numbers (a copy), for exporting what is shown. */
@@ -206,6 +237,7 @@ export class CaptureSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.geoWarm !== null) clearTimeout(this.geoWarm);
     this.cancelPending(true);
     this.stopIndexTimers();
     if (this.filterTimer !== null) clearImmediate(this.filterTimer);

