@@ -12,6 +12,7 @@
  * Directions: a host (or peer, or country) row counts "out" as what the host sent and "in" as what it received;
  * an application, protocol or session row counts "out" from the session's A side (the initiator) to its B side.
  */
+import type { SessionRowKind, SessionTreeRow } from '../../../shared/views/sessions';
 import type { SessionEnrichment } from '../sessions/session-enrichment';
 import type { SessionTable } from '../sessions/session-table';
 import { EP_IPV4, EP_IPV6, type EndpointTable } from '../store/endpoints';
@@ -21,7 +22,7 @@ import type { SessionNodeFilters } from './session-node-filter';
 import type { SessionSearch } from './session-search';
 
 export type GroupBy = 'host' | 'app' | 'country' | 'protocol';
-export type RowKind = 'host' | 'peer' | 'app' | 'country' | 'protocol' | 'session';
+export type RowKind = SessionRowKind;
 export const SORT_COLUMNS = [
   'label',
   'sessions',
@@ -43,41 +44,8 @@ export const SORT_COLUMNS = [
 ] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 
-export interface TreeRow {
-  /** Path of segments ("h12/e34/s567"): stable while the capture is open; expand and export name nodes by it. */
-  key: string;
-  depth: number;
-  kind: RowKind;
-  label: string;
-  hasChildren: boolean;
-  expanded: boolean;
-  sessions: number;
-  packets: number;
-  bytes: number;
-  pktsOut: number;
-  bytesOut: number;
-  pktsIn: number;
-  bytesIn: number;
-  /** Seconds since the capture's first packet. */
-  start: number;
-  end: number;
-  duration: number;
-  proto: string;
-  /** The application (for groups: the one with the most bytes), and how many distinct ones the node has. */
-  app: string;
-  apps: number;
-  category: string;
-  /** SNI / HTTP host / DNS-learned name (for host rows: a name the host was reached by). */
-  name: string;
-  /** ISO country code, or the address range label (private, loopback …), '' when unknown. */
-  country: string;
-  asn: number;
-  org: string;
-  /** The display filter selecting this node's packets. */
-  filter: string;
-  /** The node's first packet (to show in the detail pane). */
-  firstPacket: number;
-}
+/** One row of the flattened tree: the contract's type, so the service hands rows over unchanged. */
+export type TreeRow = SessionTreeRow;
 
 export interface TreeWindow {
   /** Rows of the flattened tree (expanded nodes' children included). */

@@ -6,6 +6,7 @@
  * interface declared in order (so global interface ids carry over), if_tsresol kept when decimal and at most
  * 10^-9 as PcapngWriter does. Per-packet comments are not copied (the store does not keep them).
  */
+import { writeTimestampUnits } from '../writers/timestamp-units';
 import type { InterfaceInfo } from '../readers/record';
 import type { OutBuffer } from './out-buffer';
 
@@ -105,9 +106,7 @@ class PcapngEncoding implements CaptureEncoding {
     v.setUint32(at + 4, total, true);
     v.setUint32(at + 8, ifId, true);
     const per = this.perSecond[ifId] ?? 1e9;
-    timestampUnits(tsSec, per, Math.floor(tsNsec / (this.nsPerUnit[ifId] ?? 1)));
-    v.setUint32(at + 12, unitsHi, true);
-    v.setUint32(at + 16, unitsLo, true);
+    writeTimestampUnits(v, at + 12, tsSec, per, Math.floor(tsNsec / (this.nsPerUnit[ifId] ?? 1)));
     v.setUint32(at + 20, caplen, true);
     v.setUint32(at + 24, len, true);
     // Padding after the data, then the trailing length.
@@ -162,33 +161,4 @@ function interfaceBlock(i: InterfaceInfo, digits: number): Uint8Array {
   }
   v.setUint32(total - 4, total, true);
   return b;
-}
-
-let unitsHi = 0;
-let unitsLo = 0;
-
-/**
- * sec * perSecond + fraction as a 64-bit value into unitsHi/unitsLo, exactly and without BigInt (the same
- * 16-bit limb arithmetic as PcapngWriter): perSecond <= 10^9 < 2^30, fraction < perSecond.
- */
-function timestampUnits(sec: number, perSecond: number, fraction: number): void {
-  const m1 = Math.floor(perSecond / 65536);
-  const m0 = perSecond - m1 * 65536;
-  let rest = sec;
-  const s0 = rest % 65536;
-  rest = Math.floor(rest / 65536);
-  const s1 = rest % 65536;
-  rest = Math.floor(rest / 65536);
-  const s2 = rest % 65536;
-  const s3 = Math.floor(rest / 65536) % 65536;
-  let c = s0 * m0 + fraction;
-  const r0 = c % 65536;
-  c = Math.floor(c / 65536) + s1 * m0 + s0 * m1;
-  const r1 = c % 65536;
-  c = Math.floor(c / 65536) + s2 * m0 + s1 * m1;
-  const r2 = c % 65536;
-  c = Math.floor(c / 65536) + s3 * m0 + s2 * m1;
-  const r3 = c % 65536;
-  unitsHi = r3 * 65536 + r2;
-  unitsLo = r1 * 65536 + r0;
 }

@@ -1,4 +1,5 @@
 import type { WritablePacket } from './packet';
+import { writeTimestampUnits } from './timestamp-units';
 import { FileSink } from './file-sink';
 
 /** What the writer records about an interface (a reader's InterfaceInfo satisfies it). */
@@ -148,9 +149,7 @@ export class PcapngWriter {
     v.setUint32(at, 6, true);
     v.setUint32(at + 4, total, true);
     v.setUint32(at + 8, ifId, true);
-    timestampUnits(p.tsSec, this.perSecond[ifId], Math.floor(p.tsNsec / this.nsPerUnit[ifId]));
-    v.setUint32(at + 12, unitsHi, true);
-    v.setUint32(at + 16, unitsLo, true);
+    writeTimestampUnits(v, at + 12, p.tsSec, this.perSecond[ifId], Math.floor(p.tsNsec / this.nsPerUnit[ifId]));
     v.setUint32(at + 20, caplen, true);
     v.setUint32(at + 24, p.len ?? caplen, true);
     s.write(p.data);
@@ -173,11 +172,8 @@ export class PcapngWriter {
     const options: Array<[number, Uint8Array]> = [];
     for (const c of st.comments ?? []) options.push([OPT_COMMENT, utf8.encode(c)]);
     const time = (t: { readonly tsSec: number; readonly tsNsec: number }): Uint8Array => {
-      timestampUnits(t.tsSec, this.perSecond[ifId], Math.floor(t.tsNsec / this.nsPerUnit[ifId]));
       const b = new Uint8Array(8);
-      const v = new DataView(b.buffer);
-      v.setUint32(0, unitsHi, true);
-      v.setUint32(4, unitsLo, true);
+      writeTimestampUnits(new DataView(b.buffer), 0, t.tsSec, this.perSecond[ifId], Math.floor(t.tsNsec / this.nsPerUnit[ifId]));
       return b;
     };
     const counter = (code: number, value: number | bigint | undefined): void => {
@@ -199,9 +195,7 @@ export class PcapngWriter {
     s.view.setUint32(at, 5, true);
     s.view.setUint32(at + 4, total, true);
     s.view.setUint32(at + 8, ifId, true);
-    timestampUnits(st.tsSec, this.perSecond[ifId], Math.floor(st.tsNsec / this.nsPerUnit[ifId]));
-    s.view.setUint32(at + 12, unitsHi, true);
-    s.view.setUint32(at + 16, unitsLo, true);
+    writeTimestampUnits(s.view, at + 12, st.tsSec, this.perSecond[ifId], Math.floor(st.tsNsec / this.nsPerUnit[ifId]));
     this.writeOptions(options);
     this.trailer(total);
   }
@@ -246,33 +240,4 @@ function optionsLength(options: Array<[number, Uint8Array]>): number {
   let n = 4; // opt_endofopt
   for (const [, v] of options) n += 4 + ((Math.min(v.length, 0xffff) + 3) & ~3);
   return n;
-}
-
-let unitsHi = 0;
-let unitsLo = 0;
-
-/**
- * sec * perSecond + fraction as a 64-bit value (modulo 2^64) into unitsHi/unitsLo, exactly and without BigInt:
- * 16-bit limbs, every partial sum far below 2^53. perSecond <= 10^9 < 2^30, fraction < perSecond.
- */
-function timestampUnits(sec: number, perSecond: number, fraction: number): void {
-  const m1 = Math.floor(perSecond / 65536);
-  const m0 = perSecond - m1 * 65536;
-  let rest = sec;
-  const s0 = rest % 65536;
-  rest = Math.floor(rest / 65536);
-  const s1 = rest % 65536;
-  rest = Math.floor(rest / 65536);
-  const s2 = rest % 65536;
-  const s3 = Math.floor(rest / 65536) % 65536;
-  let c = s0 * m0 + fraction;
-  const r0 = c % 65536;
-  c = Math.floor(c / 65536) + s1 * m0 + s0 * m1;
-  const r1 = c % 65536;
-  c = Math.floor(c / 65536) + s2 * m0 + s1 * m1;
-  const r2 = c % 65536;
-  c = Math.floor(c / 65536) + s3 * m0 + s2 * m1;
-  const r3 = c % 65536;
-  unitsHi = r3 * 65536 + r2;
-  unitsLo = r1 * 65536 + r0;
 }
