@@ -5,15 +5,6 @@
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import {
-  CellStyleModule,
-  ColumnAutoSizeModule,
-  InfiniteRowModelModule,
-  ModuleRegistry,
-  RenderApiModule,
-  RowApiModule,
-  RowStyleModule,
-  ScrollApiModule,
-  ValidationModule,
   type CellFocusedEvent,
   type ColDef,
   type GetRowIdParams,
@@ -25,26 +16,16 @@ import {
   type RowClassRules,
   type RowStyle,
 } from 'ag-grid-community';
+import { INFINITE_GRID } from '../grid';
 import type { Row } from '../../../shared/contract';
 import { client } from '../connection';
 import { rowColors } from '../colors';
 import { formatTime, nextTimeFormat, timeFormatLabel, type TimeFormat } from '../format';
 import { errorText, useStore, type ListController } from '../store';
-import { ROW_HEIGHT } from '../layout';
 import { FollowContextMenu, onPacketContextMenu } from '../views/follow-menu';
 
 // ScrollApiModule and RowApiModule are not optional here: without them ensureIndexVisible / getRowNode are
 // missing from the API and, in production builds (no validation messages), row counts silently read undefined.
-ModuleRegistry.registerModules([
-  InfiniteRowModelModule,
-  ScrollApiModule,
-  RowApiModule,
-  RenderApiModule,
-  RowStyleModule,
-  CellStyleModule,
-  ColumnAutoSizeModule,
-  ...(import.meta.env.DEV ? [ValidationModule] : []),
-]);
 
 const BLOCK = 100;
 
@@ -244,16 +225,12 @@ export function PacketList() {
   return (
     <div className="packet-list ag-theme-balham" data-testid="packet-list" onKeyDownCapture={onKeyDownCapture} onContextMenu={onPacketContextMenu}>
       <AgGridReact<Row>
-        theme="legacy"
-        rowModelType="infinite"
+        {...INFINITE_GRID}
         datasource={datasource}
         cacheBlockSize={BLOCK}
         maxBlocksInCache={30}
         maxConcurrentDatasourceRequests={2}
         infiniteInitialRowCount={0}
-        blockLoadDebounceMillis={30}
-        rowHeight={ROW_HEIGHT}
-        headerHeight={24}
         columnDefs={columnDefs}
         defaultColDef={defaultColDef}
         getRowId={getRowId}

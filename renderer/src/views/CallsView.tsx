@@ -10,14 +10,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import {
-  CellStyleModule,
-  InfiniteRowModelModule,
-  ModuleRegistry,
-  RenderApiModule,
-  RowApiModule,
-  RowStyleModule,
-  ScrollApiModule,
-  ValidationModule,
   type ColDef,
   type GetRowIdParams,
   type GridApi,
@@ -29,24 +21,15 @@ import {
   type RowClickedEvent,
   type ValueFormatterParams,
 } from 'ag-grid-community';
+import { INFINITE_GRID } from '../grid';
 import { CALL_SORT_KEYS, CALL_STATES, type CallRow, type CallSortKey, type CallStateName } from '../../../shared/views/calls';
 import { client } from '../connection';
 import { formatCount } from '../format';
-import { ROW_HEIGHT } from '../layout';
 import { errorText, useStore } from '../store';
 import { CallLadder } from './CallLadder';
 import { useCalls } from './calls-store';
 import './calls.css';
 
-ModuleRegistry.registerModules([
-  InfiniteRowModelModule,
-  ScrollApiModule,
-  RowApiModule,
-  RenderApiModule,
-  RowStyleModule,
-  CellStyleModule,
-  ...(import.meta.env.DEV ? [ValidationModule] : []),
-]);
 
 const BLOCK = 100;
 /** While a file is indexed or a capture runs, the visible rows are re-pulled at most this often. */
@@ -293,16 +276,12 @@ export function CallsView() {
           ) : (
             <>
               <AgGridReact<CallRow>
-                theme="legacy"
-                rowModelType="infinite"
+                {...INFINITE_GRID}
                 datasource={datasource}
                 cacheBlockSize={BLOCK}
                 maxBlocksInCache={20}
                 maxConcurrentDatasourceRequests={2}
                 infiniteInitialRowCount={1}
-                blockLoadDebounceMillis={30}
-                rowHeight={ROW_HEIGHT}
-                headerHeight={24}
                 columnDefs={columnDefs}
                 defaultColDef={defaultColDef}
                 getRowId={getRowId}

@@ -8,12 +8,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import {
-  InfiniteRowModelModule,
-  ModuleRegistry,
-  RenderApiModule,
-  RowApiModule,
-  RowStyleModule,
-  ScrollApiModule,
   type ColDef,
   type GridApi,
   type GridReadyEvent,
@@ -24,17 +18,16 @@ import {
   type RowDoubleClickedEvent,
   type RowClassParams,
 } from 'ag-grid-community';
+import { INFINITE_GRID } from '../grid';
 import type { LogRow, LogRowsResult } from '../../../shared/views/logs';
 import { client, platform } from '../connection';
 import { download } from '../download';
 import { formatCount } from '../format';
 import { errorText, useStore } from '../store';
-import { ROW_HEIGHT } from '../layout';
 import { LOG_TABS, logQuery, useLogs, type LogMeta } from './logs-store';
 import { cellText, columnWidth } from './logs-cells';
 import './logs.css';
 
-ModuleRegistry.registerModules([InfiniteRowModelModule, ScrollApiModule, RowApiModule, RenderApiModule, RowStyleModule]);
 
 const BLOCK = 100;
 /** Re-pull what is shown at most this often while the capture grows. */
@@ -318,17 +311,13 @@ export function LogsView() {
       ) : columns.length > 0 ? (
         <div className="log-grid ag-theme-balham" data-testid="log-grid" data-kind={kind}>
           <AgGridReact<LogRow>
+            {...INFINITE_GRID}
             key={`${kind}|${path}`}
-            theme="legacy"
-            rowModelType="infinite"
             datasource={datasource}
             cacheBlockSize={BLOCK}
             maxBlocksInCache={20}
             maxConcurrentDatasourceRequests={1}
             infiniteInitialRowCount={1}
-            blockLoadDebounceMillis={30}
-            rowHeight={ROW_HEIGHT}
-            headerHeight={24}
             columnDefs={columnDefs}
             defaultColDef={defaultColDef}
             onGridReady={onGridReady}

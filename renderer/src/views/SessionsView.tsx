@@ -8,14 +8,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import {
-  CellStyleModule,
-  InfiniteRowModelModule,
-  ModuleRegistry,
-  RenderApiModule,
-  RowApiModule,
-  RowStyleModule,
-  ScrollApiModule,
-  ValidationModule,
   type CellContextMenuEvent,
   type CellKeyDownEvent,
   type ColDef,
@@ -30,25 +22,16 @@ import {
   type RowDoubleClickedEvent,
   type ValueFormatterParams,
 } from 'ag-grid-community';
+import { INFINITE_GRID } from '../grid';
 import { SESSION_GROUPINGS, SESSION_SORT_COLUMNS, type SessionGrouping, type SessionSortColumn, type SessionTreeRow } from '../../../shared/views/sessions';
 import { client } from '../connection';
 import { formatCount } from '../format';
-import { ROW_HEIGHT } from '../layout';
 import { errorText, useStore } from '../store';
 import { appText, asnText, countryText, seconds } from './sessions-format';
 import { treeFilter, useSessions } from './sessions-store';
 import { openFollow } from './follow-store';
 import './sessions.css';
 
-ModuleRegistry.registerModules([
-  InfiniteRowModelModule,
-  ScrollApiModule,
-  RowApiModule,
-  RenderApiModule,
-  RowStyleModule,
-  CellStyleModule,
-  ...(import.meta.env.DEV ? [ValidationModule] : []),
-]);
 
 const BLOCK = 100;
 /** While a file is indexed or a capture runs, the visible rows are re-pulled at most this often. */
@@ -368,16 +351,12 @@ export function SessionsView() {
           <div className="st-empty muted">Open a capture to see its sessions.</div>
         ) : (
           <AgGridReact<SessionTreeRow>
-            theme="legacy"
-            rowModelType="infinite"
+            {...INFINITE_GRID}
             datasource={datasource}
             cacheBlockSize={BLOCK}
             maxBlocksInCache={20}
             maxConcurrentDatasourceRequests={2}
             infiniteInitialRowCount={1}
-            blockLoadDebounceMillis={30}
-            rowHeight={ROW_HEIGHT}
-            headerHeight={24}
             columnDefs={columnDefs}
             defaultColDef={defaultColDef}
             getRowId={getRowId}

@@ -7,11 +7,6 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import {
-  ColumnAutoSizeModule,
-  InfiniteRowModelModule,
-  ModuleRegistry,
-  RowApiModule,
-  TooltipModule,
   type ColDef,
   type GridApi,
   type GridReadyEvent,
@@ -19,6 +14,7 @@ import {
   type IGetRowsParams,
   type RowDoubleClickedEvent,
 } from 'ag-grid-community';
+import { INFINITE_GRID } from '../../grid';
 import type { TalkerRow } from '../../../../shared/views/stats';
 import { client } from '../../connection';
 import { errorText, useStore } from '../../store';
@@ -26,7 +22,6 @@ import { appName, countryName, formatBytes, formatCount, percent } from './stats
 import { useCaptureVersion } from './stats-query';
 import { useStats } from './stats-store';
 
-ModuleRegistry.registerModules([InfiniteRowModelModule, RowApiModule, ColumnAutoSizeModule, TooltipModule]);
 
 const PAGE = 100;
 type SortKey = 'address' | 'packets' | 'bytes' | 'txPackets' | 'txBytes' | 'rxPackets' | 'rxBytes' | 'sessions';
@@ -154,9 +149,8 @@ export function StatsTalkers() {
       </div>
       <div className="stats-grid ag-theme-balham" data-testid="stats-talkers">
         <AgGridReact<TalkerRow>
+          {...INFINITE_GRID}
           key={`${scope}|${family}`}
-          theme="legacy"
-          rowModelType="infinite"
           datasource={datasource}
           cacheBlockSize={PAGE}
           maxBlocksInCache={20}
