@@ -16,6 +16,9 @@ export const TSHARK = '/usr/bin/tshark';
 export const CAPINFOS = '/usr/bin/capinfos';
 export const haveTshark = existsSync(TSHARK);
 export const haveCapinfos = existsSync(CAPINFOS);
+// The statistics tests compare with these tools; without them those suites skip, and say why.
+if (!haveTshark) console.log(`skipping the statistics comparisons with tshark: ${TSHARK} is missing (Debian package tshark)`);
+if (!haveCapinfos) console.log(`skipping the capture-summary comparison: ${CAPINFOS} is missing (Debian package wireshark-common)`);
 
 /** tshark's standard output; on a damaged file it exits non-zero after printing what it read, which counts. */
 export function tshark(args: string[]): string {
