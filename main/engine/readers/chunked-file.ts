@@ -12,8 +12,12 @@ export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
  * The whole capture is never read at once, so multi-GB files use a constant few MiB.
  */
 export class ChunkedFile {
-  /** The window. Replaced (not resized in place) when it must grow, so re-read it after `ensure`. */
-  buf: Buffer;
+  /**
+   * The window. Replaced (not resized in place) when it must grow, so re-read it after `ensure`. A plain
+   * Uint8Array, not a Buffer: records are views into it, and a decoder's `data.slice()` must copy (Buffer's
+   * slice is a view, which kept QUIC/DNS state pointing into bytes the next refill overwrites).
+   */
+  buf: Uint8Array;
   /** DataView over `buf` (re-created together with it). */
   view: DataView;
   /** File offset of buf[0]. */
@@ -33,7 +37,7 @@ export class ChunkedFile {
     this.fd = fs.openSync(path, 'r');
     this.size = fs.fstatSync(this.fd).size;
     this.chunkSize = Math.max(4096, Math.floor(chunkSize));
-    this.buf = Buffer.allocUnsafe(Math.min(this.chunkSize, Math.max(4096, this.size)));
+    this.buf = window(Math.min(this.chunkSize, Math.max(4096, this.size)));
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
@@ -94,9 +98,15 @@ export class ChunkedFile {
   private grow(count: number): void {
     // Round up to whole chunks so a run of slightly larger records does not regrow every time.
     const size = Math.min(MAX_RECORD_BYTES + this.chunkSize, Math.ceil(count / this.chunkSize) * this.chunkSize);
-    const bigger = Buffer.allocUnsafe(size);
-    this.buf.copy(bigger, 0, 0, this.length);
+    const bigger = window(size);
+    bigger.set(this.buf.subarray(0, this.length));
     this.buf = bigger;
     this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
   }
+}
+
+/** Uninitialised memory (Buffer.allocUnsafe) seen as a plain Uint8Array. */
+function window(size: number): Uint8Array {
+  const b = Buffer.allocUnsafe(size);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
