@@ -1,7 +1,7 @@
 /** `wirelens list FILE [--json]`: one line per packet, like tshark's default output. */
 import { CaptureIndex } from '../../engine/capture/capture-index';
 import { deltaString, destinationColumn, epochString, sourceColumn } from '../../engine/capture/columns';
-import { Dissection, MODE_INDEX, MODE_SUMMARY } from '../../engine/dissect/dissection';
+import { Dissection, MODE_INDEX, MODE_SUMMARY, MODE_TREE } from '../../engine/dissect/dissection';
 import type { PacketRecord } from '../../engine/readers/record';
 import type { ParsedArgs } from '../args';
 import { Output } from '../output';
@@ -10,7 +10,7 @@ import { timeoutsFrom } from './timeouts-option';
 import { UsageError } from '../args';
 import { filterFrom } from '../filter-option';
 import { PacketAccess } from '../../engine/capture/packet-access';
-import { packetMatches } from '../../engine/capture/select';
+import { wantsForwardLinks } from '../../engine/dissect/field-scope';
 
 export function listCommand(args: ParsedArgs): number {
   const path = args.positional[0];
@@ -18,6 +18,9 @@ export function listCommand(args: ParsedArgs): number {
   const filter = filterFrom(args);
   const reader = openForCli(path);
   const json = args.flags.has('--json');
+  // A filter needing packet fields is decided on the pass's own dissection (limited to those fields, with
+  // the Info text) unless it asks for links to later packets, which only a re-dissection after the pass knows.
+  const passDecides = filter !== null && !filter.columnsOnly && filter.scope !== null && !wantsForwardLinks(filter.scope);
   const out = new Output();
   let firstSec = 0;
   let firstNsec = 0;
@@ -31,10 +34,21 @@ export function listCommand(args: ParsedArgs): number {
       digits = reader.interfaces.some((i) => i.tsResolution.base !== 10 || i.tsResolution.exponent > 6) ? 9 : 6;
     }
     if (filter !== null) {
-      access ??= new PacketAccess(index);
-      if (!packetMatches(index, access, filter, i)) return;
-      // The pass ran without text (most packets are filtered out); only a match is dissected for its row.
-      d = access.dissect(i, MODE_SUMMARY);
+      const byColumns = filter.evaluateColumns(index, i);
+      if (byColumns === false) return;
+      if (passDecides) {
+        // The pass built the wanted fields and the text: nothing to dissect again.
+        if (byColumns === undefined && !filter.evaluateTree(passD.tree ?? [], index, i, passD.frameData)) return;
+      } else {
+        access ??= new PacketAccess(index);
+        // The pass ran without text (most packets are filtered out); only a match is dissected for its row.
+        if (byColumns === true) d = access.dissect(i, MODE_SUMMARY, null, rec.data);
+        else {
+          // Decided from the fields: one dissection gives them and the row's text.
+          d = access.dissect(i, MODE_TREE, filter.scope, rec.data, true);
+          if (!filter.evaluateTree(d.tree ?? [], index, i, d.frameData)) return;
+        }
+      }
     }
     const proto = d.protocolName();
     if (json) {
@@ -55,7 +69,8 @@ export function listCommand(args: ParsedArgs): number {
     }
   };
   const index = new CaptureIndex(reader, {
-    mode: filter === null ? MODE_SUMMARY : MODE_INDEX,
+    mode: filter === null ? MODE_SUMMARY : passDecides ? MODE_TREE : MODE_INDEX,
+    want: passDecides ? filter?.scope : null,
     // Without a filter nothing needs the columns: printing streams in constant memory.
     noStore: filter === null,
     timeouts: timeoutsFrom(args),

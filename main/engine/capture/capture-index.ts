@@ -5,7 +5,7 @@
  */
 import '../classify/filter-fields'; // app, app.category, geo.country, geo.asn in display filters
 import type { CaptureReader, PacketRecord } from '../readers/record';
-import { Dissection, Defragmenter, MODE_INDEX, NET_IPV4, NET_IPV6 } from '../dissect/dissection';
+import { Dissection, Defragmenter, FieldScope, MODE_INDEX, MODE_TREE, NET_IPV4, NET_IPV6 } from '../dissect/dissection';
 import { dissectFrame } from '../dissect/frame';
 import { PacketStore, SF_DIR_BA, SF_HAS_PORTS } from '../store/packet-store';
 import { EndpointTable, EP_IPV4, EP_IPV6, EP_MAC, EP_OTHER } from '../store/endpoints';
@@ -40,6 +40,11 @@ export interface IndexOptions {
   enrich?: PacketEnricher;
   /** More per-packet consumers run after `enrich` (statistics accumulators riding the same pass). */
   also?: readonly PacketEnricher[];
+  /**
+   * With mode MODE_TREE: build only these fields (Dissection.want), plus the Info text. A streaming filter
+   * (`list -Y`) then decides and prints each packet from the pass's own dissection.
+   */
+  want?: FieldScope | null;
 }
 
 export class CaptureIndex {
@@ -81,6 +86,10 @@ export class CaptureIndex {
     this.noStore = opts.noStore ?? false;
     this.d.hooks = this.tracker;
     const d = this.d;
+    if (this.mode >= MODE_TREE && opts.want) {
+      d.want = opts.want;
+      d.wantTextToo = true;
+    }
     this.defrag = opts.defrag !== undefined ? opts.defrag : new IpDefragmenter({ clock: () => d.frame.tsSec + d.frame.tsNsec / 1e9 });
     d.defrag = this.defrag;
     d.appState = this.appState;
@@ -164,6 +173,7 @@ export class CaptureIndex {
     s.len[i] = rec.len;
     s.ifId[i] = rec.ifId;
     s.proto[i] = d.protocol;
+    s.protos[i] = d.protoMask;
     let flags = d.flags & 0x3fff;
     if (d.sport >= 0 && d.dport >= 0) {
       flags |= SF_HAS_PORTS;

@@ -3,7 +3,7 @@
  * bytes are read back from the file at the stored offset; session facts come from the store instead of the
  * tracker, so dissecting a packet again never changes the session table.
  */
-import { Dissection, FlowHooks, FrameMeta } from '../dissect/dissection';
+import { Defragmenter, Dissection, FieldScope, FlowHooks, FrameMeta, MODE_TREE } from '../dissect/dissection';
 import { dissectFrame } from '../dissect/frame';
 import { IpDefragmenter, replayDefrag } from '../dissect/protocols/defrag';
 import { SF_DIR_BA } from '../store/packet-store';
@@ -46,9 +46,27 @@ class ReplayHooks implements FlowHooks, TcpAnalysisHooks {
   }
 }
 
+/**
+ * Bytes read at once when a packet is not in the read-ahead window: a filter or a log walks the packets in
+ * file order, and one read per packet (a system call and a small copy each) cost more than dissecting them.
+ */
+const WINDOW = 256 * 1024;
+
+/**
+ * Holds every fragment and completes none: a fragment whose datagram the index pass did not complete with it
+ * is shown as a fragment, not handed to the transport decoder as a partial datagram.
+ */
+const HOLD_FRAGMENTS: Defragmenter = { add: () => null };
+
 export class PacketAccess {
   private readonly d = new Dissection();
   private readonly hooks: ReplayHooks;
+  // The read-ahead window: file bytes [winStart, winStart + win.length). A fresh buffer per refill, so views
+  // handed out earlier (tree values, frameData) stay valid.
+  private win: Uint8Array = new Uint8Array(0);
+  private winStart = 0;
+  /** Reused for every packet (set per packet): the TCP stream replay reads other frames' bytes through `bytes`. */
+  private readonly replay = new TcpStreamReplay(0, undefined, (f) => (f >= 1 && f <= this.capture.store.count ? this.bytes(f - 1) : null));
 
   constructor(private readonly capture: CaptureIndex) {
     this.hooks = new ReplayHooks(capture);
@@ -77,14 +95,48 @@ export class PacketAccess {
     return this.capture.reader.readAt(s.fileOffset[i] as number, s.caplen[i] as number);
   }
 
+  /** Packet `i`'s bytes for dissecting it: a view into the read-ahead window (not to be written to). */
+  private frameBytes(i: number): Uint8Array {
+    const s = this.capture.store;
+    const off = s.fileOffset[i] as number;
+    const n = s.caplen[i] as number;
+    let at = off - this.winStart;
+    if (at < 0 || at + n > this.win.length) {
+      if (n > WINDOW / 4) return this.bytes(i);
+      this.win = this.capture.reader.readAt(off, WINDOW);
+      this.winStart = off;
+      at = 0;
+      // A file cut short (or a growing spool) may hold less than the packet: give what is there.
+      if (n > this.win.length) return this.win;
+    }
+    return this.win.subarray(at, at + n);
+  }
+
   /**
    * Dissects packet `i` again in `mode` (MODE_SUMMARY for the Info column, MODE_TREE for the detail tree).
+   * With `want`, a TREE dissection keeps only those fields (see Dissection.want). `data`, when given, is the
+   * packet's captured bytes already at hand (the index pass's record), saving the read. `text`: a limited tree
+   * also gets the Info text (a full TREE or SUMMARY dissection always has it).
    * The returned Dissection is reused by the next call.
    */
-  dissect(i: number, mode: number): Dissection {
+  dissect(i: number, mode: number, want: FieldScope | null = null, data?: Uint8Array, text = false): Dissection {
     const d = this.d;
-    d.reset(this.bytes(i), mode);
-    Object.assign(d.frame, this.meta(i));
+    d.want = mode >= MODE_TREE ? want : null;
+    d.wantTextToo = text;
+    d.reset(data ?? this.frameBytes(i), mode);
+    // Filled in place: this runs for every packet a filter or a log re-dissects.
+    const s = this.capture.store;
+    const f = d.frame;
+    const ifId = s.ifId[i] as number;
+    const iface = this.capture.reader.interfaces[ifId];
+    f.number = i + 1;
+    f.tsSec = s.tsSec[i] as number;
+    f.tsNsec = s.tsNsec[i] as number;
+    f.caplen = s.caplen[i] as number;
+    f.len = s.len[i] as number;
+    f.ifId = ifId;
+    f.ifIndexInSection = iface ? iface.indexInSection : ifId;
+    f.linkType = iface ? iface.linkType : -1;
     this.hooks.index = i;
     d.defrag = null;
     d.appState = this.capture.appState;
@@ -95,17 +147,16 @@ export class PacketAccess {
       const frames = pass.completedBy(i + 1);
       d.defrag = frames
         ? replayDefrag(frames, i + 1, (f) => ({ data: this.bytes(f - 1), meta: this.meta(f - 1) }))
-        : new IpDefragmenter({ record: false });
+        : HOLD_FRAGMENTS;
     }
     // TCP stream payload: replay what the index pass decoded for this frame (reassembled messages are
     // rebuilt from the recorded frames' bytes).
     const streams = this.capture.streams;
-    d.streams =
-      streams === null
-        ? null
-        : new TcpStreamReplay(((this.capture.store.analysis[i] as number) & RS_MASK) >> RS_SHIFT, streams.recordOf(i + 1), (f) =>
-            f >= 1 && f <= this.capture.store.count ? this.bytes(f - 1) : null,
-          );
+    if (streams === null) d.streams = null;
+    else {
+      this.replay.set(((s.analysis[i] as number) & RS_MASK) >> RS_SHIFT, streams.recordOf(i + 1));
+      d.streams = this.replay;
+    }
     dissectFrame(d);
     return d;
   }

@@ -14,17 +14,20 @@ export function selectPackets(index: CaptureIndex, filter: CompiledFilter, stats
     index,
     filter,
     (i) => {
-      const d = access.dissect(i, MODE_TREE);
+      const d = access.dissect(i, MODE_TREE, filter.scope);
       return { tree: d.tree ?? [], data: d.frameData };
     },
     stats,
   );
 }
 
-/** Decides one stored packet (for streaming consumers that print as they index). */
-export function packetMatches(index: CaptureIndex, access: PacketAccess, filter: CompiledFilter, i: number): boolean {
+/**
+ * Decides one stored packet (for streaming consumers that print as they index). `data`: the packet's bytes
+ * when the caller holds them (the index pass's record), so they are not read again.
+ */
+export function packetMatches(index: CaptureIndex, access: PacketAccess, filter: CompiledFilter, i: number, data?: Uint8Array): boolean {
   const byColumns = filter.evaluateColumns(index, i);
   if (byColumns !== undefined) return byColumns;
-  const d = access.dissect(i, MODE_TREE);
+  const d = access.dissect(i, MODE_TREE, filter.scope, data);
   return filter.evaluateTree(d.tree ?? [], index, i, d.frameData);
 }

@@ -9,11 +9,18 @@
  *    the display filter read).
  * Decoders guard text and tree work with `d.mode >= MODE_SUMMARY` / `d.tree !== null` so the index path
  * stays allocation-free.
+ *
+ * A TREE dissection can be limited to a set of wanted fields (`want`): the display filter and the logs need a
+ * few fields, not the labelled tree. Nodes of other fields are then not built at all (a shared placeholder
+ * stands in for them), wanted nodes are kept wherever they occur, and decoders skip the label text of a whole
+ * protocol when `d.wants(proto)` says nothing of it is wanted. The kept nodes are the same nodes the full
+ * tree holds (same field, value and byte range), which test/unit/dissect-fields-mode.test.ts checks.
  */
 import type { FieldDef } from './fields';
 import type { StreamProtocol } from './tables';
 import type { FieldValue, TreeNode } from './tree';
 import { protocolNames } from './protocols-registry';
+import { columnPresenceBits } from './protocol-presence';
 
 export const MODE_INDEX = 0;
 export const MODE_SUMMARY = 1;
@@ -89,6 +96,23 @@ export interface AppNames {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Stands in for every node a limited tree does not keep: decoders may still label it or read its children
+ * (both harmless), and nodes added under it are dropped unless wanted.
+ */
+const PLACEHOLDER: TreeNode = { field: { id: -1, name: '', type: 'none', description: '', base: 'dec' }, start: 0, length: 0, value: null, label: '', children: null };
+
+/**
+ * The fields a limited TREE dissection keeps (see the module comment). `fields[id]` is 1 for a wanted field id;
+ * `protocols[id]` is 1 for a protocol field id some wanted field belongs to, or every protocol is 1 when
+ * `anyProtocol` (a wanted field whose protocol is not known by its name).
+ */
+export interface FieldScope {
+  readonly fields: Uint8Array;
+  readonly protocols: Uint8Array;
+  readonly anyProtocol: boolean;
+}
 /** Longest protocol trail kept per packet (real stacks are under 10 layers). */
 export const TRAIL_MAX = 16;
 
@@ -118,6 +142,8 @@ export class Dissection {
    */
   readonly protoTrail = new Uint16Array(TRAIL_MAX);
   protoTrailLen = 0;
+  /** Presence bits of the application protocols this packet holds (see protocol-presence.ts); stored per packet. */
+  protoMask = 0;
   netType = NET_NONE;
   /** Network addresses copied here so they survive a switch to a reassembled buffer. 4 or 16 bytes used. */
   readonly netSrc = new Uint8Array(16);
@@ -174,6 +200,13 @@ export class Dissection {
   /** Root nodes of the detail tree, or null outside MODE_TREE. */
   tree: TreeNode[] | null = null;
   private readonly stack: TreeNode[] = [];
+  /** Limits a TREE dissection to some fields (null: the whole tree). Set before `reset`; kept across packets. */
+  want: FieldScope | null = null;
+  /**
+   * With `want`: also build the Info text (a filter that prints the rows it keeps decides and formats a packet
+   * in one dissection). Without it a limited tree skips the text, which nobody reads.
+   */
+  wantTextToo = false;
   /** Human-readable problems found (expert info), only collected in SUMMARY/TREE modes. */
   problems: string[] = [];
   /** Name of the current data source for tree nodes ("Reassembled IPv4"), undefined for the frame. */
@@ -187,6 +220,7 @@ export class Dissection {
     this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.protocol = 0;
     this.protoTrailLen = 0;
+    this.protoMask = 0;
     this.netType = NET_NONE;
     this.linkSrcOff = -1;
     this.linkDstOff = -1;
@@ -231,6 +265,7 @@ export class Dissection {
   setProtocol(name: number): void {
     if (this.inner !== 0) return;
     this.protocol = name;
+    this.protoMask |= columnPresenceBits(name);
     const n = this.protoTrailLen;
     if (n < TRAIL_MAX && (n === 0 || this.protoTrail[n - 1] !== name)) {
       this.protoTrail[n] = name;
@@ -239,7 +274,8 @@ export class Dissection {
   }
 
   get wantText(): boolean {
-    return this.mode >= MODE_SUMMARY && this.inner === 0;
+    // A limited tree (see `want`) is read for field values: nobody reads its Info text.
+    return this.mode >= MODE_SUMMARY && this.inner === 0 && (this.want === null || this.wantTextToo);
   }
 
   /** Records a problem (malformed/truncated), sets the flag; the text is kept only when it will be shown. */
@@ -250,10 +286,20 @@ export class Dissection {
 
   // ---- tree building (callers check `d.tree !== null` first) ----
 
+  /**
+   * True when the tree is built and may hold something of protocol `proto`: decoders guard the labelled
+   * subtree of their protocol with it, so a limited tree skips the text work of protocols nobody asked for.
+   */
+  wants(proto: FieldDef): boolean {
+    if (this.tree === null) return false;
+    const w = this.want;
+    return w === null || w.anyProtocol || w.protocols[proto.id] === 1;
+  }
+
   /** Opens a subtree (a protocol or a structured field); close it with `close()`. */
   open(field: FieldDef, start: number, length: number, label: string, value: FieldValue = null): TreeNode {
     const node = this.add(field, start, length, value, label);
-    node.children = [];
+    if (node !== PLACEHOLDER) node.children = [];
     this.stack.push(node);
     return node;
   }
@@ -264,17 +310,20 @@ export class Dissection {
 
   /** Adds a field under the open subtree. The default label is "Description: value". */
   add(field: FieldDef, start: number, length: number, value: FieldValue, label?: string): TreeNode {
+    const want = this.want;
+    if (want !== null && want.fields[field.id] !== 1) return PLACEHOLDER;
     const node: TreeNode = {
       field,
       start,
       length,
       value,
-      label: label ?? `${field.description}: ${formatValue(field, value)}`,
+      // A limited tree is read by programs, not people: no default label.
+      label: label ?? (want === null ? `${field.description}: ${formatValue(field, value)}` : ''),
       children: null,
       source: this.source,
     };
     const parent = this.stack[this.stack.length - 1];
-    if (parent) (parent.children ??= []).push(node);
+    if (parent !== undefined && parent !== PLACEHOLDER) (parent.children ??= []).push(node);
     else if (this.tree) this.tree.push(node);
     return node;
   }

@@ -4,7 +4,7 @@
 import './protocols';
 import { fields } from './fields';
 import { linkTypeTable } from './tables';
-import { Dissection, MODE_TREE, PF_UNSUPPORTED_LINK } from './dissection';
+import { Dissection, PF_UNSUPPORTED_LINK } from './dissection';
 import { protocolNames } from './protocols-registry';
 
 const fFrame = fields.register('frame', 'protocol', 'Frame');
@@ -21,7 +21,7 @@ const UNSUPPORTED = protocolNames.id('Unsupported');
 /** Dissects the packet loaded in `d` (call `d.reset` and fill `d.frame` first). Never throws on bad bytes. */
 export function dissectFrame(d: Dissection): void {
   const f = d.frame;
-  if (d.mode >= MODE_TREE) {
+  if (d.wants(fFrame)) {
     d.open(fFrame, 0, d.buf.length, `Frame ${f.number}: ${f.len} bytes on wire, ${f.caplen} bytes captured`);
     d.add(fNumber, 0, 0, f.number);
     const t = f.tsSec + f.tsNsec / 1e9;

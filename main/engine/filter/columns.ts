@@ -13,6 +13,8 @@ import { EP_IPV4, EP_IPV6 } from '../store/endpoints';
 import { PF_ALT_NET_ADDR, PF_MALFORMED, PF_TRUNCATED, PF_UNSUPPORTED_LINK } from '../dissect/dissection';
 import type { InterfaceInfo } from '../readers/record';
 import { protocolNames } from '../dissect/protocols-registry';
+import { fields } from '../dissect/fields';
+import { protocolPresenceBit } from '../dissect/protocol-presence';
 import type { RtValue } from './values';
 
 export const UNKNOWN = 0;
@@ -204,6 +206,21 @@ const PROVIDERS = new Map<string, ColumnProvider>([
   ['icmp', transportPresence(1)],
   ['icmpv6', transportPresence(58)],
 ]);
+
+/**
+ * For a field no column holds: a test that packet `i` cannot hold it, because the presence bit of the field's
+ * protocol (`dns` for `dns.qry.name`) is clear in the store and the packet has no quoted or tunnelled headers
+ * (whose protocols the bits do not record). Undefined when the protocol has no presence bit: every packet must
+ * then be dissected. A true answer is exact; false means "dissect to know".
+ */
+export function protocolAbsence(name: string): ((ctx: FilterContext, i: number) => boolean) | undefined {
+  const dot = name.indexOf('.');
+  const proto = fields.get(dot < 0 ? name : name.slice(0, dot));
+  if (proto === undefined || proto.type !== 'protocol') return undefined;
+  const bit = protocolPresenceBit(proto.id);
+  if (bit === 0) return undefined;
+  return (ctx, i) => ((ctx.store.protos[i] as number) & bit) === 0 && simple(ctx, i);
+}
 
 /**
  * Lets a layer above the filter (the classifier) answer engine fields of its own (`app`, `geo.country` …)

@@ -7,7 +7,7 @@
 import type { FieldType } from '../dissect/fields';
 import type { TreeNode } from '../dissect/tree';
 import type { CompareOp, Quantifier } from './ast';
-import { ColumnProvider, columnProvider, COMPLETE, Completeness, FilterContext, UNKNOWN } from './columns';
+import { ColumnProvider, columnProvider, COMPLETE, Completeness, FilterContext, protocolAbsence, UNKNOWN } from './columns';
 import {
   applySlice,
   asBytes,
@@ -276,6 +276,8 @@ class Builder {
     // Layers exist only in the tree; slices apply to column values as well.
     const provider: ColumnProvider | undefined = layer ? undefined : columnProvider(def.name);
     if (!provider) this.columnsOnly = false;
+    // No column holds it, but the store knows which packets cannot (their protocol is absent).
+    const absent = provider || layer ? undefined : protocolAbsence(def.name);
     const occurrences = (env: TreeEnv): Occurrence[] => {
       const all = env.occ.get(id) ?? [];
       return layer ? all.filter((o) => o.layer >= layer.from && o.layer <= layer.to) : all;
@@ -314,7 +316,7 @@ class Builder {
     return {
       type: s.type,
       cols(ctx, i, out) {
-        if (!provider) return UNKNOWN;
+        if (!provider) return absent !== undefined && absent(ctx, i) ? COMPLETE : UNKNOWN;
         const from = out.length;
         const c = provider.values(ctx, i, out);
         sliced(out, from);
@@ -328,7 +330,7 @@ class Builder {
         }
       },
       colsExists(ctx, i) {
-        if (!provider) return undefined;
+        if (!provider) return absent !== undefined && absent(ctx, i) ? false : undefined;
         if (!slice && provider.exists) return provider.exists(ctx, i);
         const tmp: RtValue[] = [];
         const c = this.cols(ctx, i, tmp);

@@ -5,6 +5,8 @@
  */
 import { FieldRegistry, fields } from '../dissect/fields';
 import type { TreeNode } from '../dissect/tree';
+import type { FieldScope } from '../dissect/dissection';
+import { fieldScope } from '../dissect/field-scope';
 import { FilterContext } from './columns';
 import { compileChecked, indexTree } from './compile';
 import { registerEngineFields } from './engine-fields';
@@ -18,6 +20,11 @@ export interface CompiledFilter {
   readonly matchesAll: boolean;
   /** True when every term is answered by the columns: `evaluateColumns` never returns undefined. */
   readonly columnsOnly: boolean;
+  /**
+   * The fields `evaluateTree` reads, for a limited re-dissection (Dissection.want); null when it needs the
+   * whole tree (a layer operator such as `ip.src#2` counts every protocol node).
+   */
+  readonly scope: FieldScope | null;
   /** Decides from the store's columns alone; undefined when the packet must be dissected. */
   evaluateColumns(ctx: FilterContext, i: number): boolean | undefined;
   /**
@@ -53,6 +60,7 @@ export function compileFilter(expr: string, registry: FieldRegistry = fields): C
       text: expr,
       matchesAll: true,
       columnsOnly: true,
+      scope: null,
       evaluateColumns: () => true,
       evaluateTree: () => true,
     };
@@ -68,6 +76,7 @@ export function compileFilter(expr: string, registry: FieldRegistry = fields): C
     text: expr,
     matchesAll: false,
     columnsOnly,
+    scope: usesLayers ? null : fieldScope(fieldIds, registry),
     evaluateColumns: (ctx, i) => root.cols(ctx, i),
     evaluateTree(tree, ctx, i, data) {
       return root.tree({ occ: indexTree(tree, fieldIds, usesLayers), ctx, i, data });

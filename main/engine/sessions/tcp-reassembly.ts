@@ -320,6 +320,7 @@ export class TcpReassembler implements TcpStreamStateSource {
     st.pendLen = 0;
     st.msgLen = 0;
     st.pieces = [];
+    releasePend(st);
   }
 
   /**
@@ -424,6 +425,7 @@ export class TcpReassembler implements TcpStreamStateSource {
   private shiftPending(st: Direction, n: number): void {
     st.pend.copyWithin(0, n, st.pendLen);
     st.pendLen -= n;
+    if (st.pendLen === 0) releasePend(st);
     this.heldTotal -= n;
     st.msgLen = 0;
     let left = n;
@@ -504,10 +506,16 @@ function decodeReassembled(d: Dissection, p: StreamProtocol, msg: Uint8Array): v
  */
 export class TcpStreamReplay implements TcpStreamStateSource {
   constructor(
-    readonly frameState: number,
-    private readonly record: readonly StreamDelivery[] | undefined,
+    public frameState: number,
+    private record: readonly StreamDelivery[] | undefined,
     private readonly load: (frame: number) => Uint8Array | null,
   ) {}
+
+  /** Points the replay at another frame (one instance serves every re-dissection of a PacketAccess). */
+  set(frameState: number, record: readonly StreamDelivery[] | undefined): void {
+    this.frameState = frameState;
+    this.record = record;
+  }
 
   deliver(d: Dissection, protocol: StreamProtocol, off: number, end: number): void {
     const state = this.frameState;
@@ -550,4 +558,13 @@ export function replayPieces(pieces: readonly StreamPiece[], self: number, selfD
     o += pc.len;
   }
   return out;
+}
+
+/** Pending buffers kept when empty; a larger one is dropped (tens of thousands of idle streams each kept
+ * the capacity of their largest message: ~100 MB on a 1M-packet capture). */
+const KEEP_PEND_BYTES = 4096;
+const NO_PEND = new Uint8Array(0);
+
+function releasePend(st: Direction): void {
+  if (st.pend.length > KEEP_PEND_BYTES) st.pend = NO_PEND;
 }

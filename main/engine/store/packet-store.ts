@@ -1,5 +1,5 @@
 /**
- * Per-packet fixed-width columns in typed arrays: 52 bytes a packet, no JS object per packet. Everything else
+ * Per-packet fixed-width columns in typed arrays: 56 bytes a packet, no JS object per packet. Everything else
  * (Info text, the detail tree, filter fields not held here) is re-dissected on demand from the bytes at
  * `fileOffset`.
  */
@@ -9,7 +9,7 @@ export const SF_HAS_PORTS = 1 << 14;
 /** Set when the packet goes from the session's B side to its A side. */
 export const SF_DIR_BA = 1 << 15;
 
-export const BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 2 + 2 + 4 + 2;
+export const BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 2 + 2 + 4 + 2 + 4;
 
 export class PacketStore {
   count = 0;
@@ -33,6 +33,8 @@ export class PacketStore {
    * RS_SHIFT): computed once by the index pass so a re-dissection shows the same flags without state.
    */
   analysis = new Uint16Array(0);
+  /** Application protocols present (Dissection.protoMask, see dissect/protocol-presence.ts). */
+  protos = new Uint32Array(0);
 
   constructor(initialCapacity = 1024) {
     this.grow(initialCapacity);
@@ -65,6 +67,7 @@ export class PacketStore {
     this.dport = resize(this.dport, new Uint16Array(n));
     this.session = resize(this.session, new Int32Array(n));
     this.analysis = resize(this.analysis, new Uint16Array(n));
+    this.protos = resize(this.protos, new Uint32Array(n));
     this.cap = n;
   }
 }

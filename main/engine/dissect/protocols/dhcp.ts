@@ -11,11 +11,14 @@ import { udpPortTable } from '../tables';
 import { protocolNames } from '../protocols-registry';
 import { formatIPv4, formatMac } from '../../base/addr';
 import { reportedEnd } from './tcp-ports';
+import { linkProtocolColumn } from '../protocol-presence';
 
 export const PROTO_DHCP = protocolNames.id('DHCP');
 export const PROTO_BOOTP = protocolNames.id('BOOTP');
 
 const fDhcp = fields.register('dhcp', 'protocol', 'Dynamic Host Configuration Protocol');
+linkProtocolColumn(PROTO_DHCP, fDhcp);
+linkProtocolColumn(PROTO_BOOTP, fDhcp);
 const fType = fields.register('dhcp.type', 'uint', 'Message type');
 const fHwType = fields.register('dhcp.hw.type', 'uint', 'Hardware type', 'hex');
 const fHwLen = fields.register('dhcp.hw.len', 'uint', 'Hardware address length');

@@ -12,7 +12,7 @@
  * `d.appState` (dns-transactions.ts) when the engine provides one.
  */
 import { fields } from '../fields';
-import { MODE_INDEX, MODE_SUMMARY, type Dissection } from '../dissection';
+import { MODE_INDEX, MODE_SUMMARY, type Dissection, type FieldScope } from '../dissection';
 import { noteDnsAnswers } from '../../classify/app-names';
 import { tcpStreamTable, udpPortTable, type StreamProtocol } from '../tables';
 import { protocolNames } from '../protocols-registry';
@@ -21,6 +21,7 @@ import { reportedEnd } from './tcp-ports';
 import { newNameResult, readName, NAME_BAD_LABEL, NAME_OK, NAME_TRUNCATED, type NameResult } from './dns-names';
 import { dnsClassName, dnsOpcodeName, dnsRcodeName, dnsTypeName, ednsOptionName, svcKeyName } from './dns-names-table';
 import { dnsTransactionsOf } from './dns-transactions';
+import { linkProtocolColumn } from '../protocol-presence';
 
 export const PROTO_DNS = protocolNames.id('DNS');
 
@@ -128,6 +129,29 @@ const fResponseIn = fields.register('dns.response_in', 'uint', 'Response In');
 const fResponseTo = fields.register('dns.response_to', 'uint', 'Request In');
 const fTime = fields.register('dns.time', 'reltime', 'Time');
 
+/** DNS fields outside the record sections: a limited tree wanting only these skips the records' walk. */
+const HEAD_FIELDS = [fDns, fMdns, fLlmnr, fLength, fId, fQdCount, fAnCount, fNsCount, fArCount, fQueries, fQuery, fQryName, fQryNameLen, fLabels, fQryType, fQryClass, fQryQu, fResponseIn, fResponseTo, fTime];
+const FLAG_FIELDS = [fFlags, fResponse, fOpcode, fAuth, fConflictQ, fTrunc, fRd, fTentative, fRa, fZ, fAd, fCd, fRcode];
+interface WantedParts {
+  readonly flags: boolean;
+  readonly records: boolean;
+}
+const ALL_PARTS: WantedParts = { flags: true, records: true };
+const partsByScope = new WeakMap<FieldScope, WantedParts>();
+
+/** Which parts of the DNS subtree a limited tree keeps anything of (worked out once per scope). */
+function wantedParts(want: FieldScope | null): WantedParts {
+  if (want === null) return ALL_PARTS;
+  let parts = partsByScope.get(want);
+  if (parts === undefined) {
+    const head = new Set([...HEAD_FIELDS, ...FLAG_FIELDS].map((f) => f.id));
+    const records = fields.all().some((f) => f.name.startsWith('dns.') && !head.has(f.id) && want.fields[f.id] === 1);
+    parts = { flags: FLAG_FIELDS.some((f) => want.fields[f.id] === 1), records };
+    partsByScope.set(want, parts);
+  }
+  return parts;
+}
+
 const HDR = 12;
 /** Label bytes all names of one message may walk (a real message needs a few KiB at most). */
 const NAME_BUDGET = 1024 * 1024;
@@ -148,6 +172,10 @@ const T_HTTPS = 65;
 
 const PROTO_NAMES = ['DNS', 'MDNS', 'LLMNR'];
 const PROTO_IDS = PROTO_NAMES.map((n) => protocolNames.id(n));
+// mDNS and LLMNR messages carry dns.* fields under their own protocol node.
+linkProtocolColumn(PROTO_IDS[0] as number, fDns);
+linkProtocolColumn(PROTO_IDS[1] as number, fMdns, fDns);
+linkProtocolColumn(PROTO_IDS[2] as number, fLlmnr, fDns);
 const ROOTS = [fDns, fMdns, fLlmnr];
 const TITLES = ['Domain Name System', 'Multicast Domain Name System', 'Link-local Multicast Name Resolution'];
 
@@ -159,6 +187,9 @@ interface Ctx {
   flavor: number;
   text: boolean;
   tree: boolean;
+  /** False in a limited tree (Dissection.want): node labels are not read, so they are not built. */
+  labels: boolean;
+  parts: WantedParts;
   info: string;
   nr: NameResult;
 }
@@ -184,7 +215,7 @@ export function dissectDnsMessage(d: Dissection, off: number, end: number, flavo
     if (tx !== null && end - msg >= 4) tx.observe(d, d.dv.getUint16(msg), (d.buf[msg + 2] as number) >= 0x80);
     return;
   }
-  const c: Ctx = { d, msg, end, flavor, text: d.wantText, tree: d.tree !== null, info: '', nr: newNameResult() };
+  const c: Ctx = { d, msg, end, flavor, text: d.wantText, tree: d.tree !== null, labels: d.want === null, parts: wantedParts(d.want), info: '', nr: newNameResult() };
   if (c.tree) {
     d.open(ROOTS[flavor] as typeof fDns, off, end - off, TITLES[flavor] as string);
     if (lenPrefix && end - off >= 2) d.add(fLength, off, 2, d.dv.getUint16(off));
@@ -222,13 +253,13 @@ function body(c: Ctx, tx: ReturnType<typeof dnsTransactionsOf>): void {
   const match = tx !== null ? tx.observe(d, id, response) : null;
   if (c.tree) {
     const root = d.tree !== null ? lastOpen(d) : null;
-    if (root) root.label = `${TITLES[c.flavor]} (${response ? 'response' : 'query'})`;
+    if (root && c.labels) root.label = `${TITLES[c.flavor]} (${response ? 'response' : 'query'})`;
     if (match !== null && match.partner !== 0) {
       if (response) d.add(fResponseTo, 0, 0, match.partner, `[Request In: ${match.partner}]`);
       else d.add(fResponseIn, 0, 0, match.partner, `[Response In: ${match.partner}]`);
     }
-    d.add(fId, msg, 2, id, `Transaction ID: 0x${id.toString(16).padStart(4, '0')}`);
-    flagsTree(c, msg + 2, flags, response);
+    d.add(fId, msg, 2, id, c.labels ? `Transaction ID: 0x${id.toString(16).padStart(4, '0')}` : undefined);
+    if (c.parts.flags) flagsTree(c, msg + 2, flags, response);
   }
   need(c, msg, HDR);
   const qd = dv.getUint16(msg + 4);
@@ -249,9 +280,12 @@ function body(c: Ctx, tx: ReturnType<typeof dnsTransactionsOf>): void {
   }
   let p = msg + HDR;
   p = questions(c, p, qd);
-  p = records(c, p, an, fAnswers, 'Answers');
-  p = records(c, p, ns, fAuthorities, 'Authoritative nameservers');
-  records(c, p, ar, fAdditionals, 'Additional records');
+  // Only the text and a tree wanting record fields need the records walked.
+  if (c.text || (c.tree && c.parts.records)) {
+    p = records(c, p, an, fAnswers, 'Answers');
+    p = records(c, p, ns, fAuthorities, 'Authoritative nameservers');
+    records(c, p, ar, fAdditionals, 'Additional records');
+  }
   if (c.tree && match !== null && response && match.partner !== 0 && match.time >= 0) {
     d.add(fTime, 0, 0, match.time, `[Time: ${match.time.toFixed(9)} seconds]`);
   }
@@ -267,14 +301,15 @@ function flagsTree(c: Ctx, at: number, flags: number, response: boolean): void {
   const d = c.d;
   const opcode = (flags >> 11) & 0xf;
   const rcode = flags & 0xf;
+  const l = c.labels;
   let summary = `${dnsOpcodeName(opcode)}${response ? ' response' : ''}`;
   if (response) summary += `, ${dnsRcodeName(rcode)}`;
-  d.open(fFlags, at, 2, `Flags: 0x${flags.toString(16).padStart(4, '0')} ${summary}`, flags);
+  d.open(fFlags, at, 2, l ? `Flags: 0x${flags.toString(16).padStart(4, '0')} ${summary}` : '', flags);
   const bit = (field: typeof fFlags, mask: number, name: string, set: string, clear: string): void => {
-    d.add(field, at, 2, (flags & mask) !== 0, `${bits(flags, mask)} = ${name}: ${flags & mask ? set : clear}`);
+    d.add(field, at, 2, (flags & mask) !== 0, l ? `${bits(flags, mask)} = ${name}: ${flags & mask ? set : clear}` : undefined);
   };
   bit(fResponse, 0x8000, 'Response', 'Message is a response', 'Message is a query');
-  d.add(fOpcode, at, 2, opcode, `${bits(flags, 0x7800)} = Opcode: ${dnsOpcodeName(opcode)} (${opcode})`);
+  d.add(fOpcode, at, 2, opcode, l ? `${bits(flags, 0x7800)} = Opcode: ${dnsOpcodeName(opcode)} (${opcode})` : undefined);
   if (response) bit(fAuth, 0x0400, 'Authoritative', 'Server is an authority for domain', 'Server is not an authority for domain');
   else if (c.flavor === FLAVOR_LLMNR) bit(fConflictQ, 0x0400, 'Conflict', 'The name is not unique', 'None');
   bit(fTrunc, 0x0200, 'Truncated', 'Message is truncated', 'Message is not truncated');
@@ -284,7 +319,7 @@ function flagsTree(c: Ctx, at: number, flags: number, response: boolean): void {
   bit(fZ, 0x0040, 'Z', 'reserved (1)', 'reserved (0)');
   bit(fAd, 0x0020, 'Answer authenticated', 'Answer/authority portion was authenticated by the server', 'Answer/authority portion was not authenticated by the server');
   bit(fCd, 0x0010, 'Non-authenticated data', 'Acceptable', 'Unacceptable');
-  if (response) d.add(fRcode, at, 2, rcode, `${bits(flags, 0x000f)} = Reply code: ${dnsRcodeName(rcode)} (${rcode})`);
+  if (response) d.add(fRcode, at, 2, rcode, l ? `${bits(flags, 0x000f)} = Reply code: ${dnsRcodeName(rcode)} (${rcode})` : undefined);
   d.close();
 }
 
@@ -333,15 +368,16 @@ function questions(c: Ctx, p: number, count: number): number {
         if (c.flavor === FLAVOR_MDNS) c.info += mdnsQu ? ', "QU" question' : ', "QM" question';
       }
       if (c.tree) {
-        d.open(fQuery, p, q + 4 - p, `${nameText}: type ${dnsTypeName(type)}, class ${dnsClassName(realCls)}${mdnsQu ? ', "QU" question' : ''}`);
+        const l = c.labels;
+        d.open(fQuery, p, q + 4 - p, l ? `${nameText}: type ${dnsTypeName(type)}, class ${dnsClassName(realCls)}${mdnsQu ? ', "QU" question' : ''}` : '');
         d.add(fQryName, p, nameLen, nameText);
         if (ok) {
-          d.add(fQryNameLen, p, nameLen, nameText === '<Root>' ? 6 : nameText.length, `[Name Length: ${nameText === '<Root>' ? 6 : nameText.length}]`);
-          d.add(fLabels, p, nameLen, labels, `[Label Count: ${labels}]`);
+          d.add(fQryNameLen, p, nameLen, nameText === '<Root>' ? 6 : nameText.length, l ? `[Name Length: ${nameText === '<Root>' ? 6 : nameText.length}]` : undefined);
+          d.add(fLabels, p, nameLen, labels, l ? `[Label Count: ${labels}]` : undefined);
         }
-        d.add(fQryType, q, 2, type, `Type: ${dnsTypeName(type)} (${type})`);
-        d.add(fQryClass, q + 2, 2, realCls, `Class: ${dnsClassName(realCls)} (0x${realCls.toString(16).padStart(4, '0')})`);
-        if (c.flavor === FLAVOR_MDNS) d.add(fQryQu, q + 2, 2, mdnsQu, `${bits(cls, 0x8000)} = "QU" question: ${mdnsQu ? 'True' : 'False'}`);
+        d.add(fQryType, q, 2, type, l ? `Type: ${dnsTypeName(type)} (${type})` : undefined);
+        d.add(fQryClass, q + 2, 2, realCls, l ? `Class: ${dnsClassName(realCls)} (0x${realCls.toString(16).padStart(4, '0')})` : undefined);
+        if (c.flavor === FLAVOR_MDNS) d.add(fQryQu, q + 2, 2, mdnsQu, l ? `${bits(cls, 0x8000)} = "QU" question: ${mdnsQu ? 'True' : 'False'}` : undefined);
         d.close();
       }
       p = q + 4;
@@ -382,20 +418,21 @@ function record(c: Ctx, p: number): number {
   const realCls = c.flavor === FLAVOR_MDNS && type !== T_OPT ? cls & 0x7fff : cls;
   if (c.text) c.info += flush ? ` ${typeName}, cache flush` : ` ${typeName}`;
   if (type === T_OPT) return opt(c, p, ownerText, ownerLen, q, cls, ttl, rdLen);
-  const node = c.tree ? d.open(fRr, p, rd + rdLen - p, `${ownerText}: type ${typeName}, class ${dnsClassName(realCls)}${flush ? ', cache flush' : ''}`) : null;
+  const l = c.labels;
+  const node = c.tree ? d.open(fRr, p, rd + rdLen - p, l ? `${ownerText}: type ${typeName}, class ${dnsClassName(realCls)}${flush ? ', cache flush' : ''}` : '') : null;
   if (c.tree) {
     d.add(fRespName, p, ownerLen, ownerText);
-    d.add(fRespType, q, 2, type, `Type: ${typeName} (${type})`);
-    d.add(fRespClass, q + 2, 2, realCls, `Class: ${dnsClassName(realCls)} (0x${realCls.toString(16).padStart(4, '0')})`);
-    if (c.flavor === FLAVOR_MDNS) d.add(fCacheFlush, q + 2, 2, flush, `${bits(cls, 0x8000)} = Cache flush: ${flush ? 'True' : 'False'}`);
-    d.add(fTtl, q + 4, 4, ttl, `Time to live: ${ttl}`);
+    d.add(fRespType, q, 2, type, l ? `Type: ${typeName} (${type})` : undefined);
+    d.add(fRespClass, q + 2, 2, realCls, l ? `Class: ${dnsClassName(realCls)} (0x${realCls.toString(16).padStart(4, '0')})` : undefined);
+    if (c.flavor === FLAVOR_MDNS) d.add(fCacheFlush, q + 2, 2, flush, l ? `${bits(cls, 0x8000)} = Cache flush: ${flush ? 'True' : 'False'}` : undefined);
+    d.add(fTtl, q + 4, 4, ttl, l ? `Time to live: ${ttl}` : undefined);
     d.add(fRdLen, q + 8, 2, rdLen);
   }
   try {
     need(c, rd, rdLen);
     const detail = rdata(c, type, rd, rd + rdLen);
     if (c.text && detail) c.info += ` ${detail}`;
-    if (node !== null && detail) node.label += `, ${rdataLabel(type)}${detail}`;
+    if (node !== null && detail && l) node.label += `, ${rdataLabel(type)}${detail}`;
   } finally {
     if (c.tree) d.close();
   }

@@ -41,7 +41,7 @@ export function decodeEthernet(d: Dissection, off: number, end: number): void {
   }
   const tree = d.tree !== null;
   const is8023 = typeLen <= MAX_8023_LEN;
-  if (tree) {
+  if (d.wants(fEth)) {
     const src = formatMac(d.buf, off + 6);
     const dst = formatMac(d.buf, off);
     d.open(fEth, off, HEADER, `${is8023 ? 'IEEE 802.3 Ethernet' : 'Ethernet II'}, Src: ${src}, Dst: ${dst}`);

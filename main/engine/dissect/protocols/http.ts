@@ -35,12 +35,14 @@ import {
   type Framing,
 } from './http-scan';
 import { httpTransactionsOf } from './http-transactions';
+import { linkProtocolColumn } from '../protocol-presence';
 
 export const PROTO_HTTP = protocolNames.id('HTTP');
 const PROTO_HTTP_XML = protocolNames.id('HTTP/XML');
 const PROTO_HTTP_JSON = protocolNames.id('HTTP/JSON');
 
 const fHttp = fields.register('http', 'protocol', 'Hypertext Transfer Protocol');
+for (const id of [PROTO_HTTP, PROTO_HTTP_XML, PROTO_HTTP_JSON]) linkProtocolColumn(id, fHttp);
 const fRequest = fields.register('http.request', 'bool', 'Request');
 const fResponse = fields.register('http.response', 'bool', 'Response');
 const fFirstLine = fields.register('http.first_line', 'none', 'First line');

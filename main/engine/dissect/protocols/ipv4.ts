@@ -113,7 +113,7 @@ export function decodeIPv4(d: Dissection, off: number, end: number): void {
     d.payloadEnd = ipEnd;
   }
   if (!checksumOk) d.problem(PF_BAD_CHECKSUM, `Bad IPv4 header checksum 0x${checksum.toString(16).padStart(4, '0')}`);
-  if (d.tree !== null) addTree(d, off, hdrLen, totalLen, checksumOk);
+  if (d.wants(fIp)) addTree(d, off, hdrLen, totalLen, checksumOk);
 
   if (more || fragOff > 0) {
     const key = `4:${dv.getUint32(off + 12)}:${dv.getUint32(off + 16)}:${id}:${proto}`;

@@ -134,7 +134,7 @@ export function decodeIPv6(d: Dissection, off: number, end: number): void {
     d.payloadOff = off + HEADER;
     d.payloadEnd = ipEnd;
   }
-  if (d.tree !== null) addFixedTree(d, off, w0, plen, nh);
+  if (d.wants(fIpv6)) addFixedTree(d, off, w0, plen, nh);
 
   let p = off + HEADER;
   let jumboAllowed = plen === 0;

@@ -10,10 +10,12 @@ import { udpPortTable } from '../tables';
 import { protocolNames } from '../protocols-registry';
 import { formatIPv4 } from '../../base/addr';
 import { reportedEnd } from './tcp-ports';
+import { linkProtocolColumn } from '../protocol-presence';
 
 export const PROTO_NTP = protocolNames.id('NTP');
 
 const fNtp = fields.register('ntp', 'protocol', 'Network Time Protocol');
+linkProtocolColumn(PROTO_NTP, fNtp);
 const fFlags = fields.register('ntp.flags', 'uint', 'Flags', 'hex');
 const fLi = fields.register('ntp.flags.li', 'uint', 'Leap Indicator');
 const fVn = fields.register('ntp.flags.vn', 'uint', 'Version number');

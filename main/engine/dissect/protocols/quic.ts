@@ -25,6 +25,7 @@ import { connKey, markAt, stateFor, withBuffer, type ConnKey, type FrameMark } f
 import { walkHandshakes, type HandshakeContext } from './tls-handshake';
 import { headerMask, initialKeys, isSupportedVersion, openPayload, QUIC_V2, type PacketKeys } from './quic-keys';
 import { parseFrames, readVarint, type CryptoChunk } from './quic-frames';
+import { linkProtocolColumn } from '../protocol-presence';
 
 export const PROTO_QUIC = protocolNames.id('QUIC');
 
@@ -44,6 +45,8 @@ const fPacketLength = fields.register('quic.packet_length', 'uint', 'Packet Leng
 const fPayload = fields.register('quic.remaining_payload', 'bytes', 'Remaining Payload');
 const fSupported = fields.register('quic.supported_version', 'uint', 'Supported Version', 'hex');
 const fTls = fields.register('tls', 'protocol', 'Transport Layer Security');
+// QUIC's CRYPTO frames carry the TLS handshake: tls.* fields sit in QUIC packets.
+linkProtocolColumn(PROTO_QUIC, fQuic, fTls);
 
 const LONG_TYPES_V1 = ['Initial', '0-RTT', 'Handshake', 'Retry'];
 const LONG_TYPES_V2 = ['Retry', 'Initial', '0-RTT', 'Handshake'];

@@ -8,10 +8,12 @@ import { fields } from '../fields';
 import { MODE_INDEX, type Dissection } from '../dissection';
 import { protocolNames } from '../protocols-registry';
 import type { MediaSetup } from './rtp-media';
+import { linkProtocolColumn } from '../protocol-presence';
 
 export const PROTO_RTCP = protocolNames.id('RTCP');
 
 const fRtcp = fields.register('rtcp', 'protocol', 'Real-time Transport Control Protocol');
+linkProtocolColumn(PROTO_RTCP, fRtcp);
 const fSetupFrame = fields.register('rtcp.setup-frame', 'uint', 'Setup frame');
 const fVersion = fields.register('rtcp.version', 'uint', 'Version');
 const fPadding = fields.register('rtcp.padding', 'bool', 'Padding');

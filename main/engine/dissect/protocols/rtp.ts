@@ -17,11 +17,15 @@ import { MEDIA_RTCP, MEDIA_RTP, rtpMediaOf, type MediaSetup, type PayloadMap } f
 import { payloadTypeName } from './rtp-names';
 import { dissectRtpEvent, EVENT_CISCO_NSE, EVENT_NONE, EVENT_RFC4733 } from './rtp-event';
 import { dissectRtcp, looksLikeRtcp } from './rtcp';
+import { linkProtocolColumn } from '../protocol-presence';
 
 export const PROTO_RTP = protocolNames.id('RTP');
 export const PROTO_RTP_EVENT = protocolNames.id('RTP EVENT');
 
 const fRtp = fields.register('rtp', 'protocol', 'Real-Time Transport Protocol');
+const fRtpEvent = fields.register('rtpevent', 'protocol', 'RFC 2833 RTP Event');
+linkProtocolColumn(PROTO_RTP, fRtp, fRtpEvent);
+linkProtocolColumn(PROTO_RTP_EVENT, fRtp, fRtpEvent);
 const fSetup = fields.register('rtp.setup', 'string', 'Stream setup');
 const fSetupFrame = fields.register('rtp.setup-frame', 'uint', 'Setup frame');
 const fSetupMethod = fields.register('rtp.setup-method', 'string', 'Setup Method');

@@ -19,11 +19,16 @@ import { protocolNames } from '../protocols-registry';
 import { bytesIs, lineEnd, nextLine } from './http-scan';
 import { newSipFraming, scanSip, sipLineKind, sipMessageLength, SIP_NONE, SIP_REQUEST, SIP_STATUS } from './sip-scan';
 import { dissectSdp } from './sdp';
+import { linkProtocolColumn } from '../protocol-presence';
 
 export const PROTO_SIP = protocolNames.id('SIP');
 export const PROTO_SIP_SDP = protocolNames.id('SIP/SDP');
 
 const fSip = fields.register('sip', 'protocol', 'Session Initiation Protocol');
+const fSdp = fields.register('sdp', 'protocol', 'Session Description Protocol');
+// The SDP body is dissected under SIP; either column may hold both.
+linkProtocolColumn(PROTO_SIP, fSip, fSdp);
+linkProtocolColumn(PROTO_SIP_SDP, fSip, fSdp);
 const fRequestLine = fields.register('sip.Request-Line', 'string', 'Request-Line');
 const fMethod = fields.register('sip.Method', 'string', 'Method');
 const fRUri = fields.register('sip.r_uri', 'string', 'Request-URI');

@@ -166,7 +166,8 @@ export function dissectTcp(d: Dissection, off: number, end: number): void {
 
   const hasOptions = !bogusHdr && !hdrCut && hdrLen > MIN_HDR;
   let optInfo = '';
-  if (d.tree !== null) {
+  const tcpTree = d.wants(fTcp);
+  if (tcpTree) {
     d.open(
       fTcp,
       off,
@@ -215,7 +216,7 @@ export function dissectTcp(d: Dissection, off: number, end: number): void {
       info += ` Len=${segLen}`;
       // Options are only read when the whole header was captured (a cut header has no reliable options);
       // in TREE mode they were decoded with the tree already.
-      if (hasOptions && d.tree === null) optInfo = decodeTcpOptions(d, off + MIN_HDR, optEnd, ackBase);
+      if (hasOptions && !tcpTree) optInfo = decodeTcpOptions(d, off + MIN_HDR, optEnd, ackBase);
       info += optInfo;
     }
     d.info = info;

@@ -21,6 +21,7 @@ import { tcpStreamHeuristics, tcpStreamTable, type StreamProtocol } from '../tab
 import { connKey, markAt, stateFor, withBuffer, type ConnKey, type FrameMark } from './tls-conn';
 import { fragmentNode, walkHandshakes, type HandshakeContext } from './tls-handshake';
 import { ALERT_DESCRIPTIONS, ALERT_LEVELS, CONTENT_TYPES, hex4, nameOf, versionName, versionShortName } from './tls-names';
+import { linkProtocolColumn } from '../protocol-presence';
 
 const PROTO_IDS = new Map<string, number>();
 for (const n of ['SSL', 'SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']) PROTO_IDS.set(n, protocolNames.id(n));
@@ -34,6 +35,7 @@ const VERSION_OF_PROTO = new Map<number, number>([
 ]);
 
 const fTls = fields.register('tls', 'protocol', 'Transport Layer Security');
+for (const id of TLS_PROTOCOLS) linkProtocolColumn(id, fTls);
 const fRecord = fields.register('tls.record', 'none', 'Record Layer');
 const fContentType = fields.register('tls.record.content_type', 'uint', 'Content Type');
 const fVersion = fields.register('tls.record.version', 'uint', 'Version', 'hex');

@@ -95,7 +95,7 @@ function decode(d: Dissection, off: number, end: number, lite: boolean): void {
           : `Bad checksum coverage length value ${len}`;
   if (badKind !== 0) d.problem(PF_MALFORMED, bad);
 
-  if (d.tree !== null) {
+  if (d.wants(lite ? fLite : fUdp)) {
     d.open(lite ? fLite : fUdp, off, HDR, `${lite ? 'Lightweight User Datagram Protocol' : 'User Datagram Protocol'}, Src Port: ${sport}, Dst Port: ${dport}`);
     d.add(fSrcPort, off, 2, sport);
     d.add(fDstPort, off + 2, 2, dport);
