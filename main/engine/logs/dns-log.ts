@@ -44,6 +44,8 @@ export interface DnsRecord extends LogRecord, ConnId {
 
 const ROOTS = ['dns', 'mdns', 'llmnr'];
 const PROTOCOLS = ['DNS', 'MDNS', 'LLMNR'];
+/** The fields this log reads (LogSource.tree): the DNS subtrees, whatever the flavour. */
+const DNS_FAMILIES = ROOTS;
 /** Wireshark's dns.retransmission_timer: the same query again within it is the same transaction. */
 const RETRANSMISSION_S = 5;
 
@@ -79,7 +81,7 @@ export function buildDnsLog(source: LogSource): LogTable<DnsRecord> {
   const byFrame = new Map<number, Open[]>();
   const latest = new Map<string, Open>();
   for (const i of source.packetsOf(PROTOCOLS)) {
-    const tree = source.tree(i);
+    const tree = source.tree(i, DNS_FAMILIES);
     for (const root of ROOTS) {
       for (const node of findNodes(tree, root)) {
         const m = message(node, i + 1);

@@ -31,10 +31,14 @@ function plain(v: LogValue | undefined, unset: string): string {
   return String(v);
 }
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 function textCell(v: LogValue | undefined): string {
   if (Array.isArray(v) && v.length === 0) return '(empty)';
-  // Tabs and newlines would break the columns: escape them as Zeek does.
-  return plain(v, '-').replace(/\\/g, '\\\\').replace(/\t/g, '\\x09').replace(/\n/g, '\\x0a').replace(/\r/g, '\\x0d');
+  // Tabs and newlines would break the columns: escape them as Zeek does (most cells have none).
+  const s = plain(v, '-');
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\x09').replace(/\n/g, '\\x0a').replace(/\r/g, '\\x0d');
 }
 
 function csvCell(s: string): string {

@@ -59,7 +59,7 @@ export function buildHttpLog(source: LogSource): LogTable<HttpRecord> {
   const early = new Map<number, { code: number; msg: string | null; frame: number }>();
   for (const i of source.packetsOf(PROTOCOLS)) {
     const sid = source.session(i);
-    for (const node of findNodes(source.tree(i), 'http')) {
+    for (const node of findNodes(source.tree(i, ['http']), 'http')) {
       const method = str(firstValue(node, 'http.request.method'));
       if (method !== null) {
         const d = (depth.get(sid) ?? 0) + 1;

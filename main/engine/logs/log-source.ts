@@ -6,7 +6,9 @@
 import type { CaptureIndex } from '../capture/capture-index';
 import { PacketAccess } from '../capture/packet-access';
 import { epochString } from '../capture/columns';
-import { MODE_TREE } from '../dissect/dissection';
+import { FieldScope, MODE_TREE } from '../dissect/dissection';
+import { fieldScope } from '../dissect/field-scope';
+import { fields } from '../dissect/fields';
 import { protocolNames } from '../dissect/protocols-registry';
 import type { TreeNode } from '../dissect/tree';
 import { SF_HAS_PORTS } from '../store/packet-store';
@@ -33,6 +35,7 @@ export function sessionUid(sessionId: number): string | null {
 
 export class LogSource {
   private readonly access: PacketAccess;
+  private readonly scopes = new Map<string, FieldScope>();
 
   constructor(readonly index: CaptureIndex) {
     this.access = new PacketAccess(replayView(index));
@@ -54,9 +57,27 @@ export class LogSource {
     return out;
   }
 
-  /** The detail tree of packet `i`. Call in capture order (see replay-view.ts). */
-  tree(i: number): TreeNode[] {
-    return this.access.dissect(i, MODE_TREE).tree ?? [];
+  /**
+   * The detail tree of packet `i`. Call in capture order (see replay-view.ts). With `families` (field name
+   * prefixes: `dns`, `x509af` …) the tree holds only those fields, in their usual nesting: a log reads its own
+   * protocol's subtree, and the labelled lower layers were most of the cost.
+   */
+  tree(i: number, families?: readonly string[]): TreeNode[] {
+    return this.access.dissect(i, MODE_TREE, families === undefined ? null : this.scopeOf(families)).tree ?? [];
+  }
+
+  private scopeOf(families: readonly string[]): FieldScope {
+    const key = families.join(' ');
+    let scope = this.scopes.get(key);
+    if (scope === undefined) {
+      const ids = fields
+        .all()
+        .filter((f) => families.some((p) => f.name === p || f.name.startsWith(p + '.')))
+        .map((f) => f.id);
+      scope = fieldScope(ids);
+      this.scopes.set(key, scope);
+    }
+    return scope;
   }
 
   /** Connection as the packet's sender being the originator; `reverse` for a response seen without its request. */

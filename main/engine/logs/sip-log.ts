@@ -64,7 +64,7 @@ export function buildSipLog(source: LogSource): LogTable<SipRecord> {
   const depth = new Map<number, number>();
   for (const i of source.packetsOf((n) => n === 'SIP' || n.startsWith('SIP/'))) {
     const sid = source.session(i);
-    for (const node of findNodes(source.tree(i), 'sip')) {
+    for (const node of findNodes(source.tree(i, ['sip', 'sdp']), 'sip')) {
       const callId = str(firstValue(node, 'sip.Call-ID'));
       const cseq = str(firstValue(node, 'sip.CSeq'));
       // Per session too: a B2BUA forwards the same Call-ID and CSeq on its other leg, a transaction of its own.

@@ -16,6 +16,9 @@ import { findNodes, fieldValues, firstValue, num, str, strings } from './tree-fi
 import { zeekCipherName, zeekVersionName } from './tls-names';
 import { isGrease } from '../dissect/protocols/tls-names';
 
+/** The fields this log reads (LogSource.tree): the TLS subtree and the certificates' X.509 fields in it. */
+const TLS_FAMILIES = ['tls', 'x509af', 'x509sat', 'x509ce'];
+
 export const TLS_COLUMNS = [
   'ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'version', 'cipher', 'server_name',
   'next_protocol', 'established', 'client_version', 'client_alpn', 'ja3', 'ja3s', 'ja4', 'subject', 'issuer',
@@ -76,7 +79,7 @@ export function buildTlsLog(source: LogSource): LogTable<TlsRecord> {
     let st = bySession.get(sid);
     if (st !== undefined && st.done) continue;
     if (st === undefined && (bare.get(sid) ?? 0) >= PATIENCE) continue;
-    const tree = source.tree(i);
+    const tree = source.tree(i, TLS_FAMILIES);
     const handshakes = findNodes(tree, 'tls.handshake');
     if (st === undefined) {
       // Sessions are logged only from their first handshake message: encrypted traffic alone says too little.
