@@ -226,7 +226,7 @@ export class TcpAnalyzer {
 
   private ensure(id: number): void {
     if (id < this.sessions) return;
-    if (id >= this.cap) this.grow(Math.max(1024, this.cap * 2, id + 1));
+    if (id >= this.cap) this.grow(Math.max(1024, Math.ceil(this.cap * 1.5), id + 1));
     // Fresh sessions (ids are handed out in order; non-TCP ids in between are initialised too, harmlessly).
     for (let s = this.sessions; s <= id; s++) {
       this.synSec[s] = 0;

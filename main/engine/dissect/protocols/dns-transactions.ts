@@ -29,7 +29,7 @@ const NONE = -1;
 
 function grow<T extends Uint32Array | Int32Array | Float64Array | Uint16Array>(a: T, need: number): T {
   if (need <= a.length) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
+  const b = new (a.constructor as new (n: number) => T)(Math.max(need, Math.ceil(a.length * 1.5), 16));
   b.set(a);
   return b;
 }
