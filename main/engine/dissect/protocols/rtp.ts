@@ -124,7 +124,7 @@ export function dissectRtp(d: Dissection, off: number, end: number, setup: Media
   if (d.wantText) {
     d.info = `PT=${payloadTypeName(pt)}, SSRC=0x${ssrc.toString(16).toUpperCase()}, Seq=${seq}, Time=${timestamp}${marker ? ', Mark' : ''}`;
   }
-  if (d.tree !== null) {
+  if (d.wants(fRtp)) {
     const b0 = buf[off] as number;
     d.open(fRtp, off, end - off, 'Real-Time Transport Protocol');
     if (setup !== null) {
@@ -163,7 +163,7 @@ export function dissectRtp(d: Dissection, off: number, end: number, setup: Media
   }
   if (ev !== EVENT_NONE) {
     if (pEnd - pOff >= 4) dissectRtpEvent(d, pOff, pEnd, ev);
-    else if (d.tree !== null) d.add(fMalformed, pOff, pEnd - pOff, 'event payload shorter than 4 bytes', '[Malformed RTP event: payload shorter than 4 bytes]');
+    else if (d.wants(fRtp)) d.add(fMalformed, pOff, pEnd - pOff, 'event payload shorter than 4 bytes', '[Malformed RTP event: payload shorter than 4 bytes]');
   }
   return true;
 }

@@ -69,7 +69,7 @@ export function dissectSdp(d: Dissection, off: number, end: number, callId: stri
   let sessionAddr = '';
   const descs: MediaDesc[] = [];
   let cur: MediaDesc | null = null;
-  if (d.tree !== null) d.open(fSdp, off, end - off, 'Session Description Protocol');
+  if (d.wants(fSdp)) d.open(fSdp, off, end - off, 'Session Description Protocol');
   let p = off;
   while (p < end) {
     const le = lineEnd(buf, p, end);
@@ -78,7 +78,7 @@ export function dissectSdp(d: Dissection, off: number, end: number, callId: stri
     const line = ascii(buf, p, le);
     p = nl > p ? nl : end;
     if (line.length < 2 || line[1] !== '=') {
-      if (d.tree !== null && line !== '') d.add(fOther, start, le - start, line, line);
+      if (d.wants(fSdp) && line !== '') d.add(fOther, start, le - start, line, line);
       continue;
     }
     const type = line[0] as string;
@@ -104,9 +104,9 @@ export function dissectSdp(d: Dissection, off: number, end: number, callId: stri
       const r = /^rtcp:(\d+)/.exec(value);
       if (r !== null) cur.rtcpPort = parseInt(r[1] as string, 10);
     }
-    if (d.tree !== null) lineTree(d, start, le, type, value, cur !== null);
+    if (d.wants(fSdp)) lineTree(d, start, le, type, value, cur !== null);
   }
-  if (d.tree !== null) d.close();
+  if (d.wants(fSdp)) d.close();
 
   if (!learn || media === null) return;
   for (const m of descs) {

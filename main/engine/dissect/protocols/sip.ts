@@ -148,7 +148,7 @@ export function dissectSipMessage(d: Dissection, off: number, end: number): void
     d.info = again ? d.info + info : info;
   }
 
-  if (d.tree !== null) {
+  if (d.wants(fSip)) {
     d.open(fSip, off, bodyEnd - off, 'Session Initiation Protocol');
     firstLineTree(d, kind, off, fle, first);
     d.open(fMsgHdr, nextLine(buf, fle, he), he - nextLine(buf, fle, he), 'Message Header');

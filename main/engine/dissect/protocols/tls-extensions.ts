@@ -28,6 +28,7 @@ export function emptyFacts(client: boolean): HelloFacts {
   return { client, legacyVersion: 0, ciphers: [], extensions: [], groups: [], pointFormats: [], sigAlgs: [], versions: [], sni: null, alpn: [] };
 }
 
+const fTls = fields.register('tls', 'protocol', 'Transport Layer Security');
 const fExt = fields.register('tls.handshake.extension', 'none', 'Extension');
 const fExtType = fields.register('tls.handshake.extension.type', 'uint', 'Type');
 const fExtLen = fields.register('tls.handshake.extension.len', 'uint', 'Length');
@@ -55,7 +56,7 @@ export function text(b: Uint8Array): string {
 /** Reads the extension block [off, end) (after its 2-byte length) into `h`, adding tree nodes when wanted. */
 export function parseExtensions(d: Dissection, off: number, end: number, h: HelloFacts): void {
   const buf = d.buf;
-  const tree = d.tree !== null;
+  const tree = d.wants(fTls);
   while (off + 4 <= end) {
     const type = (buf[off] << 8) | buf[off + 1];
     const len = (buf[off + 2] << 8) | buf[off + 3];
@@ -83,7 +84,7 @@ export function parseExtensions(d: Dissection, off: number, end: number, h: Hell
 
 function extension(d: Dissection, type: number, off: number, end: number, h: HelloFacts): void {
   const buf = d.buf;
-  const tree = d.tree !== null;
+  const tree = d.wants(fTls);
   switch (type) {
     case 0: {
       // server_name: a list of (type, name); a server's echo is empty.
@@ -223,6 +224,6 @@ function u16List(
   for (let p = off + lenBytes; p + 2 <= listEnd; p += 2) {
     const v = (buf[p] << 8) | buf[p + 1];
     out.push(v);
-    if (d.tree !== null) d.add(field, p, 2, v, `${what}: ${nameOf(names, v)} (0x${hex4(v)})`);
+    if (d.wants(fTls)) d.add(field, p, 2, v, `${what}: ${nameOf(names, v)} (0x${hex4(v)})`);
   }
 }

@@ -12,6 +12,7 @@ import { ja3Full, ja3sFull, md5Hex } from './ja3';
 import { ja4, type Ja4Transport } from './ja4';
 import { dissectCertificate } from './x509';
 
+const fTls = fields.register('tls', 'protocol', 'Transport Layer Security');
 const fHandshake = fields.register('tls.handshake', 'none', 'Handshake Protocol');
 const fType = fields.register('tls.handshake.type', 'uint', 'Handshake Type');
 const fLength = fields.register('tls.handshake.length', 'uint', 'Length');
@@ -83,12 +84,12 @@ export function walkHandshakes(d: Dissection, off: number, end: number, ctx: Han
 
 /** Tree node for the start of a message that continues in a later record (no state to join them). */
 export function fragmentNode(d: Dissection, off: number, end: number): void {
-  if (d.tree !== null) d.add(fFragment, off, end - off, d.buf.subarray(off, end), `Handshake message fragment (${end - off} bytes)`);
+  if (d.wants(fTls)) d.add(fFragment, off, end - off, d.buf.subarray(off, end), `Handshake message fragment (${end - off} bytes)`);
 }
 
 function encrypted(d: Dissection, off: number, end: number, ctx: HandshakeContext): void {
   ctx.names.push('Encrypted Handshake Message');
-  if (d.tree !== null) d.add(fEncrypted, off, end - off, d.buf.subarray(off, end), 'Handshake Protocol: Encrypted Handshake Message');
+  if (d.wants(fTls)) d.add(fEncrypted, off, end - off, d.buf.subarray(off, end), 'Handshake Protocol: Encrypted Handshake Message');
 }
 
 function message(d: Dissection, type: number, off: number, end: number, ctx: HandshakeContext): void {
@@ -96,7 +97,7 @@ function message(d: Dissection, type: number, off: number, end: number, ctx: Han
   let name = HANDSHAKE_TYPES[type] as string;
   if (type === 2 && end - off >= 38 && hexRange(buf, off + 6, off + 38) === HRR_RANDOM) name = 'Hello Retry Request';
   ctx.names.push(name);
-  const tree = d.tree !== null;
+  const tree = d.wants(fTls);
   if (tree) {
     d.open(fHandshake, off, end - off, `Handshake Protocol: ${name}`);
     d.add(fType, off, 1, type, `Handshake Type: ${name} (${type})`);
@@ -122,7 +123,7 @@ function helloStart(d: Dissection, off: number, end: number, h: HelloFacts): num
   h.legacyVersion = (buf[off] << 8) | buf[off + 1];
   const sidLen = buf[off + 34];
   if (off + 35 + sidLen > end) return -1;
-  if (d.tree !== null) {
+  if (d.wants(fTls)) {
     d.add(fVersion, off, 2, h.legacyVersion, `Version: ${versionName(h.legacyVersion)} (0x${hex4(h.legacyVersion)})`);
     d.add(fRandom, off + 2, 32, buf.subarray(off + 2, off + 34));
     d.add(fSessionIdLen, off + 34, 1, sidLen);
@@ -133,7 +134,7 @@ function helloStart(d: Dissection, off: number, end: number, h: HelloFacts): num
 
 function clientHello(d: Dissection, off: number, end: number, ctx: HandshakeContext): void {
   const buf = d.buf;
-  const tree = d.tree !== null;
+  const tree = d.wants(fTls);
   const h = emptyFacts(true);
   let p = helloStart(d, off, end, h);
   if (p < 0 || p + 2 > end) return;
@@ -171,7 +172,7 @@ function clientHello(d: Dissection, off: number, end: number, ctx: HandshakeCont
 
 function serverHello(d: Dissection, off: number, end: number, ctx: HandshakeContext): void {
   const buf = d.buf;
-  const tree = d.tree !== null;
+  const tree = d.wants(fTls);
   const h = emptyFacts(false);
   let p = helloStart(d, off, end, h);
   if (p < 0 || p + 3 > end) return;
@@ -202,12 +203,12 @@ function certificates(d: Dissection, off: number, end: number): void {
   const total = (buf[off] << 16) | (buf[off + 1] << 8) | buf[off + 2];
   // A TLS 1.3 Certificate starts with a request-context length byte, so its first 3 bytes do not add up.
   if (off + 3 + total !== end) return;
-  if (d.tree !== null) d.add(fCertsLen, off, 3, total);
+  if (d.wants(fTls)) d.add(fCertsLen, off, 3, total);
   let p = off + 3;
   while (p + 3 <= end) {
     const len = (buf[p] << 16) | (buf[p + 1] << 8) | buf[p + 2];
     if (p + 3 + len > end) return;
-    if (d.tree !== null) {
+    if (d.wants(fTls)) {
       d.add(fCertLen, p, 3, len);
       d.open(fCert, p + 3, len, `Certificate (${len} bytes)`, buf.subarray(p + 3, p + 3 + len));
       dissectCertificate(d, p + 3, p + 3 + len);

@@ -160,7 +160,7 @@ export function decodeRecord(d: Dissection, off: number, end: number): void {
   const side = state === null ? 0 : state.side;
   const sess = state === null ? null : state.sess;
 
-  const tree = d.tree !== null;
+  const tree = d.wants(fTls);
   let recordNode = null;
   if (tree) {
     d.open(fTls, off, end - off, 'Transport Layer Security');
@@ -220,14 +220,14 @@ function alert(d: Dissection, off: number, end: number, afterCcs: boolean, names
   if (end - off === 2 && !afterCcs && (level === 1 || level === 2)) {
     const desc = buf[off + 1];
     names.push(`Alert (Level: ${nameOf(ALERT_LEVELS, level)}, Description: ${nameOf(ALERT_DESCRIPTIONS, desc)})`);
-    if (d.tree !== null) {
+    if (d.wants(fTls)) {
       d.add(fAlertLevel, off, 1, level, `Level: ${nameOf(ALERT_LEVELS, level)} (${level})`);
       d.add(fAlertDesc, off + 1, 1, desc, `Description: ${nameOf(ALERT_DESCRIPTIONS, desc)} (${desc})`);
     }
     return;
   }
   names.push('Encrypted Alert');
-  if (d.tree !== null) d.add(fAlertEnc, off, end - off, buf.subarray(off, end), 'Alert Message: Encrypted Alert');
+  if (d.wants(fTls)) d.add(fAlertEnc, off, end - off, buf.subarray(off, end), 'Alert Message: Encrypted Alert');
 }
 
 function handshakeRecord(d: Dissection, off: number, end: number, sess: TlsSession | null, side: 0 | 1, ctx: HandshakeContext): void {
@@ -252,7 +252,7 @@ function handshakeRecord(d: Dissection, off: number, end: number, sess: TlsSessi
     const len = end - off >= 4 ? (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3] : -1;
     if (!(type === 1 && off + 4 + len === end)) {
       ctx.names.push('Encrypted Handshake Message');
-      if (d.tree !== null) fragmentNode(d, off, end);
+      if (d.wants(fTls)) fragmentNode(d, off, end);
       return;
     }
   }
