@@ -24,11 +24,26 @@ import { buildRow, timeDigits } from './rows';
 
 /** Longest stretch of indexing or filtering before yielding to pending requests. */
 const SLICE_MS = 12;
-const STEP_PACKETS = 2048;
-/** Packets indexed synchronously on open: more than a screen of rows, a millisecond or so of work. */
-const FIRST_STEP_PACKETS = 256;
-/** Delay before opening the GeoIP databases after a capture opens (after the first screenful is served). */
-const GEO_WARM_DELAY_MS = 300;
+/**
+ * Packets per index step, between checks of the slice deadline. The pass starts small and adapts: the first few
+ * thousand packets run through cold (unoptimised) dissectors at up to a few hundred µs each, so a fixed step of 2048 held the
+ * event loop for 100 ms and more right after Open, just when the first rows request is waiting to be answered.
+ */
+const MIN_STEP_PACKETS = 64;
+const MAX_STEP_PACKETS = 4096;
+/**
+ * Packets indexed synchronously on open, before capture.open answers: a screenful of rows and more (the list's
+ * first block is 50 rows), so that the answer already has rows to show. Each of these first packets goes through
+ * cold dissectors (~0.1 ms apiece): more would only delay the answer.
+ */
+const FIRST_STEP_PACKETS = 128;
+/**
+ * Opening the GeoIP databases takes ~0.3 s of the worker's time (parsing the ASN table): it waits until this long
+ * after the first rows were served, so that it never holds up the first screenful or the requests right after it.
+ */
+const GEO_WARM_AFTER_ROWS_MS = 1000;
+/** ... or this long after Open when no rows are asked for at all (a client showing another view). */
+const GEO_WARM_FALLBACK_MS = 3000;
 /** How often a followed (live) file is polled for growth when no new packet was there. */
 const FOLLOW_POLL_MS = 150;
 
@@ -72,6 +87,11 @@ export class CaptureSession {
   private indexPoll: NodeJS.Timeout | null = null;
   private filterTimer: NodeJS.Immediate | null = null;
   private geoWarm: NodeJS.Timeout | null = null;
+  private readonly geo: GeoResolver;
+  /** Some rows have been served (the GeoIP warm-up is scheduled after the first). */
+  private rowsServed = false;
+  /** Current index step (see MIN_STEP_PACKETS). */
+  private stepPackets = MIN_STEP_PACKETS * 4;
 
   /** Opens `path` (throws ServiceError 'failed' when it is not a readable capture) and starts indexing. */
   constructor(
@@ -86,13 +106,11 @@ export class CaptureSession {
     }
     this.follow = opts.follow;
     const geo = new GeoResolver(readGeoSettings());
+    this.geo = geo;
     this.enrichment = new SessionEnrichment({ rules: sharedRules(), geo });
     // The GeoIP databases (cached per process) open once the first rows are out, between indexing slices,
     // rather than inside the first request of a view that shows countries or ASNs.
-    this.geoWarm = setTimeout(() => {
-      this.geoWarm = null;
-      if (!this.closed) geo.warm();
-    }, GEO_WARM_DELAY_MS);
+    this.scheduleGeoWarm(GEO_WARM_FALLBACK_MS);
     this.index = new CaptureIndex(this.reader, { enrich: this.enrichment, also: [this.hierarchy] });
     this.filterAccess = new PacketAccess(this.index);
     this.rowAccess = new PacketAccess(this.index);
@@ -146,6 +164,10 @@ export class CaptureSession {
   }
 
   rows(start: number, count: number): Results['packets.rows'] {
+    if (!this.rowsServed) {
+      this.rowsServed = true;
+      this.scheduleGeoWarm(GEO_WARM_AFTER_ROWS_MS);
+    }
     const total = this.displayed;
     const end = Math.min(total, start + count);
     const rules = defaultColorRules();
@@ -245,6 +267,14 @@ export class CaptureSession {
     this.reader.close();
   }
 
+  private scheduleGeoWarm(delayMs: number): void {
+    if (this.geoWarm !== null) clearTimeout(this.geoWarm);
+    this.geoWarm = setTimeout(() => {
+      this.geoWarm = null;
+      if (!this.closed) this.geo.warm();
+    }, delayMs);
+  }
+
   private numberAt(k: number): number {
     return this.display ? this.display.at(k) : k + 1;
   }
@@ -276,8 +306,14 @@ export class CaptureSession {
     let got = 0;
     let n = 0;
     do {
-      n = this.index.step(STEP_PACKETS);
+      const want = this.stepPackets;
+      const t0 = performance.now();
+      n = this.index.step(want);
       got += n;
+      const took = performance.now() - t0;
+      // Keep each step to a fraction of the slice, so a request waits at most about one slice.
+      if (took > SLICE_MS / 2) this.stepPackets = Math.max(MIN_STEP_PACKETS, want >> 1);
+      else if (n === want && took < SLICE_MS / 8) this.stepPackets = Math.min(MAX_STEP_PACKETS, want << 1);
     } while (n > 0 && performance.now() < deadline);
     if (got > 0) {
       this.kickFilter();

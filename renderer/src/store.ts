@@ -22,8 +22,17 @@ export interface Message {
 
 /** What the packet list exposes to actions that move it (Go to packet, auto-scroll, filter changes). */
 export interface ListController {
-  scrollToIndex(index: number): void;
+  /**
+   * Scrolls row `index` into view and focuses it; the caller selects its packet. Resolves once it is on screen
+   * (the list may first fetch the rows it lands on).
+   */
+  scrollToIndex(index: number): Promise<void>;
   reset(displayed: number): void;
+  /** A capture is being opened: the list keeps its rows until reset (or cancelOpen, when the open failed). */
+  beginOpen(): void;
+  /** Asks for the first rows of the capture being opened; call right after sending capture.open. */
+  prefetchFirst(): void;
+  cancelOpen(): void;
 }
 
 const HISTORY_KEY = 'wirelens.filterHistory';
@@ -79,7 +88,8 @@ export interface State {
   setFilterText(text: string): void;
   applyFilter(expr?: string): Promise<void>;
 
-  selectPacket(number: number | null): void;
+  /** `after`: fetch the detail once it settles (Go to packet: after the list has drawn the packet's row). */
+  selectPacket(number: number | null, after?: Promise<unknown>): void;
   selectNode(path: NodePath | null): void;
   /** Expansion is keyed by the chain of field names (see DetailTree), so it carries over between packets. */
   toggleExpanded(key: string, open?: boolean): void;
@@ -199,7 +209,7 @@ export const useStore = create<State>()((set, get) => ({
     }
   },
 
-  selectPacket(number) {
+  selectPacket(number, after) {
     if (number === get().selected) return;
     detailAbort?.abort();
     set({ selected: number, detailError: null, selectedNode: null });
@@ -209,8 +219,8 @@ export const useStore = create<State>()((set, get) => ({
     }
     const ac = new AbortController();
     detailAbort = ac;
-    client
-      .request('packet.detail', { number }, { signal: ac.signal })
+    const fetchDetail = (): Promise<PacketDetail> => client.request('packet.detail', { number }, { signal: ac.signal });
+    (after ? after.catch(() => undefined).then(fetchDetail) : fetchDetail())
       .then((detail) => {
         if (get().selected !== number) return;
         set({ detail });
@@ -241,10 +251,17 @@ export const useStore = create<State>()((set, get) => ({
   async openFile(path) {
     try {
       set({ selected: null, detail: null, selectedNode: null, marked: new Set(), appliedFilter: '', dialog: null });
-      const status = await client.request('capture.open', { path });
+      const list = get().list;
+      list?.beginOpen();
+      const opened = client.request('capture.open', { path });
+      // The engine answers requests in order: asked for right behind the open, the first rows are built while
+      // this side is still handling the open's answer, instead of after the grid has been reset and has asked.
+      list?.prefetchFirst();
+      const status = await opened;
       set({ status });
-      get().list?.reset(status.displayed);
+      list?.reset(status.displayed);
     } catch (err) {
+      get().list?.cancelOpen();
       get().notify(`Could not open ${path}: ${errorText(err)}`, 'error');
     }
   },
@@ -283,13 +300,18 @@ export const useStore = create<State>()((set, get) => ({
 
   async goToPacket(number) {
     try {
-      const { index } = await client.request('packets.indexOf', { number });
+      // Without a display filter packet N is row N-1 (the engine's packets.indexOf says so too): no round trip
+      // before the list can start fetching the rows. A filter, or a packet not indexed yet, asks the engine.
+      const st = get().status;
+      const unfiltered = st !== null && st.filter === '' && !st.filtering && number <= st.displayed;
+      const { index } = unfiltered ? { index: number - 1 } : await client.request('packets.indexOf', { number });
       if (index < 0) {
         get().notify(`Packet ${number} is not displayed (no such packet, or hidden by the filter).`, 'error');
         return false;
       }
-      get().list?.scrollToIndex(index);
-      get().selectPacket(number);
+      const shown = get().list?.scrollToIndex(index);
+      // The row first: the detail tree and bytes (rendered when they arrive) would otherwise compete with it.
+      get().selectPacket(number, shown);
       return true;
     } catch (err) {
       get().notify(errorText(err), 'error');
