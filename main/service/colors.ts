@@ -11,6 +11,8 @@ import type { CaptureIndex } from '../engine/capture/capture-index';
 import { CompiledFilter, compileFilter } from '../engine/filter';
 import type { DissectedPacket } from '../engine/filter';
 import { fields } from '../engine/dissect/fields';
+import type { FieldScope } from '../engine/dissect/dissection';
+import { mergeScopes } from '../engine/dissect/field-scope';
 
 type Alternative = string | readonly string[];
 
@@ -101,6 +103,21 @@ let defaults: ColorRule[] | null = null;
 export function defaultColorRules(): ColorRule[] {
   defaults ??= compileColorRules();
   return defaults;
+}
+
+const scopes = new WeakMap<readonly ColorRule[], FieldScope | null>();
+
+/**
+ * The fields the rules read (a limited tree for colouring a row), null when one needs the whole tree. Worked out
+ * once per rule list.
+ */
+export function colorScope(rules: readonly ColorRule[]): FieldScope | null {
+  let scope = scopes.get(rules);
+  if (scope === undefined) {
+    scope = rules.length === 0 ? null : rules.map((r) => r.filter.scope).reduce((a, b) => mergeScopes(a, b));
+    scopes.set(rules, scope ?? null);
+  }
+  return scope ?? null;
 }
 
 /**

@@ -8,7 +8,7 @@ import { deltaString, destinationColumn, epochString, sourceColumn } from '../en
 import type { PacketAccess } from '../engine/capture/packet-access';
 import { MODE_SUMMARY, MODE_TREE } from '../engine/dissect/dissection';
 import type { CaptureReader } from '../engine/readers/record';
-import { ColorRule, colorNeedsTree, colorOf } from './colors';
+import { ColorRule, colorNeedsTree, colorOf, colorScope } from './colors';
 
 /** Fractional digits for times: 9 when any interface records finer than microseconds (as `wirelens list`). */
 export function timeDigits(reader: CaptureReader): number {
@@ -24,8 +24,9 @@ export function buildRow(index: CaptureIndex, access: PacketAccess, rules: reado
   const i = number - 1;
   const sec = s.tsSec[i] as number;
   const nsec = s.tsNsec[i] as number;
-  // One dissection per row: in TREE mode (which also yields the Info text) only when a colour rule needs it.
-  const d = access.dissect(i, colorNeedsTree(rules, index, i) ? MODE_TREE : MODE_SUMMARY);
+  // One dissection per row: in TREE mode only when a colour rule needs it, limited to the fields the rules read
+  // and with the Info text.
+  const d = colorNeedsTree(rules, index, i) ? access.dissect(i, MODE_TREE, colorScope(rules), undefined, true) : access.dissect(i, MODE_SUMMARY);
   const src = sourceColumn(d);
   const dst = destinationColumn(d);
   const proto = d.protocolName();

@@ -88,3 +88,30 @@ describe('limited trees and protocol presence agree with the full tree on every 
     });
   }
 });
+
+describe('row colours from a limited tree (the rules\' fields only) equal those from the full tree', () => {
+  it('on every fixture, every packet', async () => {
+    const { colorOf, colorScope, defaultColorRules } = await import('../../main/service/colors');
+    const rules = defaultColorRules();
+    const scope = colorScope(rules);
+    expect(scope).not.toBeNull();
+    const seen = new Set<string>();
+    for (const name of captures) {
+      const reader = openCapture(path.join(dir, name));
+      const index = new CaptureIndex(reader);
+      index.runToEnd();
+      const access = new PacketAccess(index);
+      for (let i = 0; i < index.store.count; i++) {
+        const full = access.dissect(i, MODE_TREE);
+        const want = colorOf(rules, index, i, () => ({ tree: full.tree ?? [], data: full.frameData }));
+        const limited = access.dissect(i, MODE_TREE, scope, undefined, true);
+        const got = colorOf(rules, index, i, () => ({ tree: limited.tree ?? [], data: limited.frameData }));
+        expect(got, `${name} packet ${i + 1}`).toBe(want);
+        seen.add(want);
+      }
+      reader.close();
+    }
+    // The fixtures exercise several rules, so the comparison is not between empty answers.
+    expect(seen.size).toBeGreaterThan(5);
+  });
+});

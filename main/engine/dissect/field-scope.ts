@@ -45,3 +45,16 @@ export function wantsForwardLinks(scope: FieldScope, registry: FieldRegistry = g
   for (const f of registry.all()) if (scope.fields[f.id] === 1 && f.name.endsWith('_in')) return true;
   return false;
 }
+
+/** The scope keeping what either keeps; null (the whole tree) when either is null. */
+export function mergeScopes(a: FieldScope | null, b: FieldScope | null): FieldScope | null {
+  if (a === null || b === null) return null;
+  const n = Math.max(a.fields.length, b.fields.length);
+  const fieldsOut = new Uint8Array(n);
+  const protocols = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    fieldsOut[i] = (a.fields[i] ?? 0) | (b.fields[i] ?? 0);
+    protocols[i] = (a.protocols[i] ?? 0) | (b.protocols[i] ?? 0);
+  }
+  return { fields: fieldsOut, protocols, anyProtocol: a.anyProtocol || b.anyProtocol };
+}
