@@ -12,6 +12,12 @@ export const EP_MAC = 1;
 export const EP_OTHER = 2;
 
 const SLOT = 18; // kind, length, up to 16 address bytes
+/**
+ * Formatted addresses are remembered for the first this-many endpoints: a session table or a screen of rows
+ * formats the same few thousand addresses over and over, while a scan's millions of endpoints must not turn
+ * into millions of kept strings.
+ */
+const TEXT_CACHE = 1 << 16;
 
 export class EndpointTable {
   /** Arena of SLOT-byte entries; entry 0 is reserved for "no endpoint". */
@@ -19,6 +25,7 @@ export class EndpointTable {
   private count = 1;
   private table = new Int32Array(2048).fill(-1);
   private mask = 2047;
+  private readonly texts: (string | undefined)[] = [];
 
   get size(): number {
     return this.count;
@@ -63,6 +70,20 @@ export class EndpointTable {
   /** Formats as tshark prints it with name resolution off. */
   format(id: number): string {
     if (id <= 0 || id >= this.count) return '';
+    if (id < TEXT_CACHE) {
+      const known = this.texts[id];
+      if (known !== undefined) return known;
+      // Filled densely (undefined, not holes), so the array stays a plain list.
+      while (this.texts.length < id) this.texts.push(undefined);
+      const text = this.formatUncached(id);
+      if (this.texts.length === id) this.texts.push(text);
+      else this.texts[id] = text;
+      return text;
+    }
+    return this.formatUncached(id);
+  }
+
+  private formatUncached(id: number): string {
     const base = id * SLOT;
     const kind = this.arena[base];
     const len = this.arena[base + 1] as number;
