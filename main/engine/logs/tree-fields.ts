@@ -18,19 +18,44 @@ export function findNodes(nodes: readonly TreeNode[] | null, name: string, out: 
 /** Values of every node named `name` inside `root` (the root itself included), in tree order. */
 export function fieldValues(root: TreeNode | readonly TreeNode[], name: string): FieldValue[] {
   const out: FieldValue[] = [];
-  const walk = (n: TreeNode): void => {
-    if (n.field.name === name) out.push(n.value);
-    if (n.children !== null) for (const c of n.children) walk(c);
-  };
-  if (Array.isArray(root)) for (const n of root as readonly TreeNode[]) walk(n);
-  else walk(root as TreeNode);
+  if (Array.isArray(root)) for (const n of root as readonly TreeNode[]) collect(n, name, out);
+  else collect(root as TreeNode, name, out);
   return out;
 }
 
-/** The first value of `name` inside `root`, or undefined when the field is absent. */
+function collect(n: TreeNode, name: string, out: FieldValue[]): void {
+  if (n.field.name === name) out.push(n.value);
+  if (n.children !== null) for (const c of n.children) collect(c, name, out);
+}
+
+/** Marks "not found" apart from a node whose value is null. */
+const NOT_FOUND = Symbol('not found');
+
+/**
+ * The first value of `name` inside `root` (tree order), or undefined when the field is absent. Stops at the
+ * first match: log builders ask a dozen fields of every message.
+ */
 export function firstValue(root: TreeNode | readonly TreeNode[], name: string): FieldValue | undefined {
-  const all = fieldValues(root, name);
-  return all.length > 0 ? all[0] : undefined;
+  if (!Array.isArray(root)) {
+    const v = first(root as TreeNode, name);
+    return v === NOT_FOUND ? undefined : v;
+  }
+  for (const n of root as readonly TreeNode[]) {
+    const v = first(n, name);
+    if (v !== NOT_FOUND) return v;
+  }
+  return undefined;
+}
+
+function first(n: TreeNode, name: string): FieldValue | typeof NOT_FOUND {
+  if (n.field.name === name) return n.value;
+  if (n.children !== null) {
+    for (const c of n.children) {
+      const v = first(c, name);
+      if (v !== NOT_FOUND) return v;
+    }
+  }
+  return NOT_FOUND;
 }
 
 /** Typed readers: a log column wants a string or a number, never a Uint8Array or bigint. */
