@@ -12,7 +12,8 @@
  */
 import { bytesIs, lineEnd, nextLine } from '../dissect/protocols/http-scan';
 import { newSipFraming, scanSip, sipLineKind, SIP_NONE, SIP_REQUEST } from '../dissect/protocols/sip-scan';
-import type { SipMessage } from './sip-message';
+import { clearSipMessage, type SipMessage } from './sip-message';
+import { sipNameAddr } from '../dissect/protocols/sip';
 
 const H_CALL_ID = 1;
 const H_CSEQ = 2;
@@ -46,43 +47,12 @@ function ascii(buf: Uint8Array, s: number, e: number): string {
   return out;
 }
 
-/** name-addr or addr-spec (as sip.ts): the URI and the tag parameter. */
-function nameAddr(value: string): { uri: string; tag: string } {
-  let uri: string;
-  let rest: string;
-  const lt = value.indexOf('<');
-  if (lt >= 0) {
-    const gt = value.indexOf('>', lt);
-    uri = value.slice(lt + 1, gt < 0 ? value.length : gt);
-    rest = gt < 0 ? '' : value.slice(gt + 1);
-  } else {
-    const semi = value.indexOf(';');
-    uri = (semi < 0 ? value : value.slice(0, semi)).trim();
-    rest = semi < 0 ? '' : value.slice(semi);
-  }
-  const t = rest.indexOf('tag=');
-  const tag = t < 0 ? '' : (rest.slice(t + 4).split(';')[0] ?? '').trim();
-  return { uri, tag };
-}
-
 /**
  * Fills `out` from the message at [off, end) of `buf`; false when it is not SIP or has no Call-ID (the same
  * cases where readSipMessage refuses the tree).
  */
 export function scanSipMessage(buf: Uint8Array, off: number, end: number, out: SipMessage): boolean {
-  const m = out;
-  m.method = '';
-  m.status = 0;
-  m.reason = '';
-  m.callId = '';
-  m.cseq = -1;
-  m.cseqMethod = '';
-  m.from = '';
-  m.to = '';
-  m.fromTag = '';
-  m.toTag = '';
-  m.userAgent = '';
-  m.sdp = false;
+  const m = clearSipMessage(out);
   const kind = sipLineKind(buf, off, end);
   if (kind === SIP_NONE) return false;
   scanSip(buf, off, end, framing);
@@ -143,7 +113,7 @@ export function scanSipMessage(buf: Uint8Array, off: number, end: number, out: S
       }
       case H_FROM:
       case H_TO: {
-        const na = nameAddr(value);
+        const na = sipNameAddr(value);
         if (h === H_FROM) {
           m.from = na.uri;
           m.fromTag = na.tag;

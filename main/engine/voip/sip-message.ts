@@ -26,12 +26,11 @@ export interface SipMessage {
 }
 
 export function emptySipMessage(): SipMessage {
-  return { method: '', status: 0, reason: '', callId: '', cseq: -1, cseqMethod: '', from: '', to: '', fromTag: '', toTag: '', userAgent: '', sdp: false };
+  return clearSipMessage({ method: '', status: 0, reason: '', callId: '', cseq: -1, cseqMethod: '', from: '', to: '', fromTag: '', toTag: '', userAgent: '', sdp: false });
 }
 
-/** Fills `out` from a `sip` subtree; false when it has no Call-ID (not a message a dialog can own). */
-export function readSipMessage(sip: TreeNode, out: SipMessage): boolean {
-  const m = out;
+/** Resets a reused message (the tree reader and the byte scanner both fill one in place). */
+export function clearSipMessage(m: SipMessage): SipMessage {
   m.method = '';
   m.status = 0;
   m.reason = '';
@@ -44,6 +43,12 @@ export function readSipMessage(sip: TreeNode, out: SipMessage): boolean {
   m.toTag = '';
   m.userAgent = '';
   m.sdp = false;
+  return m;
+}
+
+/** Fills `out` from a `sip` subtree; false when it has no Call-ID (not a message a dialog can own). */
+export function readSipMessage(sip: TreeNode, out: SipMessage): boolean {
+  const m = clearSipMessage(out);
   let statusLine = '';
   const walk = (n: TreeNode): void => {
     const v = n.value;

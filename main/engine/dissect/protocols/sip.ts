@@ -140,7 +140,7 @@ export function dissectSipMessage(d: Dissection, off: number, end: number): void
     let info = kind === SIP_REQUEST ? `${KNOWN_METHODS.has(method) ? 'Request' : 'Unknown request'}: ${first.slice(0, first.length - 8)}` : `Status: ${first.slice(8)}`;
     if (kind === SIP_REQUEST && (method === 'INVITE' || method === 'SUBSCRIBE' || method === 'REFER')) {
       const to = hdrs.find((h) => h.field === fTo);
-      if (to !== undefined && nameAddr(to.value).tag !== '') info += ', in-dialog';
+      if (to !== undefined && sipNameAddr(to.value).tag !== '') info += ', in-dialog';
     }
     if (kind === SIP_STATUS && status >= 200 && status < 300 && cseqMethod !== '') info += ` (${cseqMethod})`;
     info += bindings(kind, method, cseqMethod, status, hdrs);
@@ -268,7 +268,7 @@ function headerTree(d: Dissection, h: Header): void {
     const received = param(h.value, 'received');
     if (received !== null) d.add(fViaReceived, h.start, len, received);
   } else if (f === fFrom || f === fTo) {
-    const na = nameAddr(h.value);
+    const na = sipNameAddr(h.value);
     const from = f === fFrom;
     d.add(from ? fFromAddr : fToAddr, h.start, len, na.uri);
     const u = parseUri(na.uri);
@@ -287,7 +287,7 @@ function headerTree(d: Dissection, h: Header): void {
   } else if (f === fContact) {
     for (const item of splitContacts(h.value)) {
       if (item.trim() === '*') continue;
-      d.add(fContactAddr, h.start, len, nameAddr(item).uri);
+      d.add(fContactAddr, h.start, len, sipNameAddr(item).uri);
     }
   }
   d.close();
@@ -301,7 +301,7 @@ function param(value: string, name: string): string | null {
 }
 
 /** name-addr or addr-spec (RFC 3261 §20.10): the URI and the header's tag parameter. */
-function nameAddr(value: string): { uri: string; tag: string } {
+export function sipNameAddr(value: string): { uri: string; tag: string } {
   let uri: string;
   let rest: string;
   const lt = value.indexOf('<');
