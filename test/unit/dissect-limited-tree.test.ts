@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { CaptureIndex } from '../../main/engine/capture/capture-index';
 import { PacketAccess } from '../../main/engine/capture/packet-access';
 import { MODE_SUMMARY, MODE_TREE } from '../../main/engine/dissect/dissection';
-import { fieldScope } from '../../main/engine/dissect/field-scope';
+import { familyScope } from '../../main/engine/dissect/field-scope';
 import { fields } from '../../main/engine/dissect/fields';
 import { protocolPresenceBit } from '../../main/engine/dissect/protocol-presence';
 import type { TreeNode } from '../../main/engine/dissect/tree';
@@ -39,7 +39,7 @@ const scopes = new Map<string, ReturnType<typeof fieldScope>>();
 function scopeOf(fam: string): ReturnType<typeof fieldScope> {
   let s = scopes.get(fam);
   if (s === undefined) {
-    s = fieldScope(fields.all().filter((f) => family(f.name) === fam).map((f) => f.id));
+    s = familyScope([fam]);
     scopes.set(fam, s);
   }
   return s;

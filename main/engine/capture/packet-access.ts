@@ -75,18 +75,23 @@ export class PacketAccess {
 
   /** Frame metadata of the packet at 0-based store index `i`. */
   meta(i: number): FrameMeta {
+    return this.fillMeta(i, { number: 0, tsSec: 0, tsNsec: 0, caplen: 0, len: 0, ifId: 0, ifIndexInSection: 0, linkType: 0 });
+  }
+
+  /** Writes packet `i`'s frame metadata into `f` (in place: `dissect` runs for every packet a filter reads). */
+  private fillMeta(i: number, f: FrameMeta): FrameMeta {
     const s = this.capture.store;
-    const iface = this.capture.reader.interfaces[s.ifId[i] as number];
-    return {
-      number: i + 1,
-      tsSec: s.tsSec[i] as number,
-      tsNsec: s.tsNsec[i] as number,
-      caplen: s.caplen[i] as number,
-      len: s.len[i] as number,
-      ifId: s.ifId[i] as number,
-      ifIndexInSection: iface ? iface.indexInSection : (s.ifId[i] as number),
-      linkType: iface ? iface.linkType : -1,
-    };
+    const ifId = s.ifId[i] as number;
+    const iface = this.capture.reader.interfaces[ifId];
+    f.number = i + 1;
+    f.tsSec = s.tsSec[i] as number;
+    f.tsNsec = s.tsNsec[i] as number;
+    f.caplen = s.caplen[i] as number;
+    f.len = s.len[i] as number;
+    f.ifId = ifId;
+    f.ifIndexInSection = iface ? iface.indexInSection : ifId;
+    f.linkType = iface ? iface.linkType : -1;
+    return f;
   }
 
   /** The captured bytes of packet `i` (a fresh copy, safe to keep). */
@@ -124,20 +129,9 @@ export class PacketAccess {
     d.want = mode >= MODE_TREE ? want : null;
     d.wantTextToo = text;
     d.reset(data ?? this.frameBytes(i), mode);
-    // Filled in place: this runs for every packet a filter or a log re-dissects.
-    const s = this.capture.store;
-    const f = d.frame;
-    const ifId = s.ifId[i] as number;
-    const iface = this.capture.reader.interfaces[ifId];
-    f.number = i + 1;
-    f.tsSec = s.tsSec[i] as number;
-    f.tsNsec = s.tsNsec[i] as number;
-    f.caplen = s.caplen[i] as number;
-    f.len = s.len[i] as number;
-    f.ifId = ifId;
-    f.ifIndexInSection = iface ? iface.indexInSection : ifId;
-    f.linkType = iface ? iface.linkType : -1;
+    this.fillMeta(i, d.frame);
     this.hooks.index = i;
+    const s = this.capture.store;
     d.defrag = null;
     d.appState = this.capture.appState;
     const pass = this.capture.defrag;

@@ -58,3 +58,12 @@ export function mergeScopes(a: FieldScope | null, b: FieldScope | null): FieldSc
   }
   return { fields: fieldsOut, protocols, anyProtocol: a.anyProtocol || b.anyProtocol };
 }
+
+/** The scope keeping whole field families: every field named `p` or `p.…` for a prefix `p` (`dns`, `x509af`). */
+export function familyScope(families: readonly string[], registry: FieldRegistry = globalFields): FieldScope {
+  const ids = registry
+    .all()
+    .filter((f) => families.some((p) => f.name === p || f.name.startsWith(p + '.')))
+    .map((f) => f.id);
+  return fieldScope(ids, registry);
+}

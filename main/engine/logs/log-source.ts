@@ -7,8 +7,7 @@ import type { CaptureIndex } from '../capture/capture-index';
 import { PacketAccess } from '../capture/packet-access';
 import { epochString } from '../capture/columns';
 import { FieldScope, MODE_TREE } from '../dissect/dissection';
-import { fieldScope } from '../dissect/field-scope';
-import { fields } from '../dissect/fields';
+import { familyScope } from '../dissect/field-scope';
 import { protocolNames } from '../dissect/protocols-registry';
 import type { TreeNode } from '../dissect/tree';
 import { SF_HAS_PORTS } from '../store/packet-store';
@@ -70,11 +69,7 @@ export class LogSource {
     const key = families.join(' ');
     let scope = this.scopes.get(key);
     if (scope === undefined) {
-      const ids = fields
-        .all()
-        .filter((f) => families.some((p) => f.name === p || f.name.startsWith(p + '.')))
-        .map((f) => f.id);
-      scope = fieldScope(ids);
+      scope = familyScope(families);
       this.scopes.set(key, scope);
     }
     return scope;
