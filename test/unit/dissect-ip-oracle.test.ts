@@ -86,6 +86,9 @@ function pass(frames: LiteFrame[], mode: number): Summary[] {
 describe.each(files)('%s', (file) => {
   const frames = readCapture(join(CAPTURES, file));
   const oracle = readOracle(join(ORACLE, `${file}.fields.tsv`));
+  if (READER_DISAGREES.has(file)) {
+    console.log(`dissect-ip-oracle: ${file} skipped: tshark reads this damaged file as a variant pcap format (frames 12 bytes later)`);
+  }
 
   it.skipIf(READER_DISAGREES.has(file))('matches tshark for link and network fields', () => {
     const tree = pass(frames, MODE_TREE);
