@@ -1,6 +1,6 @@
 /** `wirelens list FILE [--json]`: one line per packet, like tshark's default output. */
 import { CaptureIndex } from '../../engine/capture/capture-index';
-import { deltaString, destinationColumn, epochString, sourceColumn } from '../../engine/capture/columns';
+import { destinationColumn, epochString, sourceColumn } from '../../engine/capture/columns';
 import { Dissection, MODE_INDEX, MODE_SUMMARY, MODE_TREE } from '../../engine/dissect/dissection';
 import type { PacketRecord } from '../../engine/readers/record';
 import type { ParsedArgs } from '../args';
@@ -11,6 +11,9 @@ import { UsageError } from '../args';
 import { filterFrom } from '../filter-option';
 import { PacketAccess } from '../../engine/capture/packet-access';
 import { wantsForwardLinks } from '../../engine/dissect/field-scope';
+
+/** ' → ' in UTF-8, between Source and Destination on every row. */
+const ARROW = Buffer.from(' → ', 'utf8');
 
 export function listCommand(args: ParsedArgs): number {
   const path = args.positional[0];
@@ -62,10 +65,32 @@ export function listCommand(args: ParsedArgs): number {
           `"info":${JSON.stringify(d.info)},"session":${d.sessionId >= 0 ? d.sessionId : null}}`,
       );
     } else {
-      const t = deltaString(firstSec, firstNsec, rec.tsSec, rec.tsNsec, digits);
-      out.line(
-        `${String(rec.number).padStart(6)} ${t.padStart(digits + 5)} ${sourceColumn(d)} → ${destinationColumn(d)} ${proto} ${rec.len} ${d.info}`,
-      );
+      // `${number.padStart(6)} ${time.padStart(digits + 5)} ${src} → ${dst} ${proto} ${len} ${info}`, in pieces.
+      out.int(rec.number, 6);
+      out.text(' ');
+      let sec = rec.tsSec - firstSec;
+      let ns = rec.tsNsec - firstNsec;
+      const negative = sec < 0 || (sec === 0 && ns < 0);
+      if (negative) {
+        sec = -sec;
+        ns = -ns;
+      }
+      if (ns < 0) {
+        sec -= 1;
+        ns += 1e9;
+      }
+      out.fixed(negative, sec, digits >= 9 ? ns : Math.floor(ns / 10 ** (9 - digits)), digits, digits + 5);
+      out.text(' ');
+      out.text(sourceColumn(d));
+      out.bytes(ARROW);
+      out.text(destinationColumn(d));
+      out.text(' ');
+      out.text(proto);
+      out.text(' ');
+      out.int(rec.len);
+      out.text(' ');
+      out.text(d.info);
+      out.end();
     }
   };
   const index = new CaptureIndex(reader, {

@@ -2,18 +2,19 @@
  * The packet list's text columns (Source, Destination, Time) as tshark prints them with name resolution
  * off. Only evaluated for rows that are shown or printed.
  */
-import { formatIPv4, formatIPv6, formatMac } from '../base/addr';
+import { formatMac } from '../base/addr';
+import { addressText } from '../base/address-text-cache';
 import { Dissection, NET_IPV4, NET_IPV6 } from '../dissect/dissection';
 
 export function sourceColumn(d: Dissection): string {
-  if (d.netType === NET_IPV4) return formatIPv4(d.netSrc);
-  if (d.netType === NET_IPV6) return formatIPv6(d.netSrc);
+  if (d.netType === NET_IPV4) return addressText(d.netSrc, 0, 4);
+  if (d.netType === NET_IPV6) return addressText(d.netSrc, 0, 16);
   return linkAddress(d, d.linkSrcOff);
 }
 
 export function destinationColumn(d: Dissection): string {
-  if (d.netType === NET_IPV4) return formatIPv4(d.netDst);
-  if (d.netType === NET_IPV6) return formatIPv6(d.netDst);
+  if (d.netType === NET_IPV4) return addressText(d.netDst, 0, 4);
+  if (d.netType === NET_IPV6) return addressText(d.netDst, 0, 16);
   return linkAddress(d, d.linkDstOff);
 }
 
