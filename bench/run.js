@@ -19,7 +19,8 @@
 //
 // Plain Node (>= 20), CommonJS, no dependencies. Peak RSS comes from GNU time (`/usr/bin/time -f %M`,
 // Debian package `time`); without it (or with WL_BENCH_NO_GNU_TIME=1), /proc/PID/status VmHWM is
-// polled every 5 ms (approximate).
+// polled every 5 ms (approximate). The summed RSS of the command's whole process group is polled too (every
+// 20 ms) and counts when larger: `wirelens list` splits its work over worker processes.
 // To add a benchmark, add an entry to PAIRS.
 'use strict';
 
@@ -180,6 +181,10 @@ function measure(argv, { useTime, timeoutS }) {
       };
       poll = setInterval(sample, 5);
     }
+    // The whole process group's resident memory, summed: `wirelens list` runs worker processes, and GNU time's
+    // %M is the peak of the largest single process only. Polled, so approximate; the larger figure counts.
+    let treeKB = 0;
+    const tree = setInterval(() => { treeKB = Math.max(treeKB, groupRssKB(child.pid)); }, 20);
     const timer = setTimeout(() => {
       timedOut = true;
       try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
@@ -189,6 +194,7 @@ function measure(argv, { useTime, timeoutS }) {
       settled = true;
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       clearTimeout(timer);
+      clearInterval(tree);
       if (poll) clearInterval(poll);
       let rssKB = hwmKB || null;
       let exitCode = code;
@@ -205,12 +211,31 @@ function measure(argv, { useTime, timeoutS }) {
         if (sig) signal = `signal ${sig[1]}`;
         if (code === 127 && /No such file|cannot run/.test(stderr)) exitCode = 127;
       }
+      if (treeKB > (rssKB || 0)) rssKB = treeKB;
       resolve({ seconds, cpu, rssKB, code: exitCode, signal, timedOut, stderr: err ? String(err) : stderr });
     };
     child.on('error', (err) => finish(null, null, err));
     // 'close' (not 'exit') so the stderr tail is complete; the few ms of pipe drain are negligible
     child.on('close', (code, signal) => finish(code, signal));
   });
+}
+
+// Sum of VmRSS over the processes of process group `pgid` (0 when none is left).
+function groupRssKB(pgid) {
+  let sum = 0;
+  let pids = [];
+  try { pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)); } catch { return 0; }
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): state ppid pgrp ...
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) !== pgid) continue;
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) sum += Number(m[1]);
+    } catch { /* gone */ }
+  }
+  return sum;
 }
 
 function median(xs) {

@@ -23,11 +23,15 @@ export function openForCli(path: string): CaptureReader {
   }
 }
 
-/** Prints the reader's fatal problem (one line) and returns the exit code the command should end with. */
-export function reportReaderErrors(reader: CaptureReader): number {
+/**
+ * Prints the reader's fatal problem (one line) and returns the exit code the command should end with. Of several
+ * workers reading the same file, only one prints (`print`).
+ */
+export function reportReaderErrors(reader: CaptureReader, print = true): number {
   let code = 0;
   for (const e of reader.errors) {
-    process.stderr.write(
+    if (print)
+      process.stderr.write(
       `wirelens: ${e.fatal ? 'error' : 'warning'}: ${reader.path}: ${e.message} (byte offset ${e.offset}, packet ${e.packet})\n`,
     );
     if (e.fatal) code = EXIT_DAMAGED;

@@ -9,18 +9,35 @@ import * as fs from 'node:fs';
 
 const CHUNK = 1 << 20;
 
-export class Output {
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
-  private pos = 0;
+/** Where `list` writes its rows: stdout (Output) or, in a worker, chunks for the merging thread. */
+export interface RowSink {
+  /** Marks the start of packet `number`'s row (the merge orders rows by it). */
+  startRow(number: number): void;
+  line(s: string): void;
+  text(s: string): void;
+  bytes(b: Uint8Array): void;
+  int(n: number, width?: number): void;
+  fixed(negative: boolean, whole: number, frac: number, fracDigits: number, width?: number): void;
+  end(): void;
+  flush(): void;
+}
+
+export class Output implements RowSink {
+  protected buf = Buffer.allocUnsafe(CHUNK);
+  protected pos = 0;
   private closed = false;
 
   constructor(private readonly fd = 1) {}
 
+  startRow(_number: number): void {
+    // Rows go out in the order they are written.
+  }
+
   line(s: string): void {
     // A UTF-8 character takes at most 3 bytes per UTF-16 code unit; the worst case decides whether it fits.
-    if (this.pos + s.length * 3 + 1 > CHUNK) {
+    if (this.pos + s.length * 3 + 1 > this.buf.length) {
       this.flush();
-      if (s.length * 3 + 1 > CHUNK) {
+      if (s.length * 3 + 1 > this.buf.length) {
         this.write(Buffer.from(s + '\n', 'utf8'));
         return;
       }
@@ -35,9 +52,9 @@ export class Output {
    * dissection of many packets. A line may be split across two flushes; stdout is a byte stream.
    */
   text(s: string): void {
-    if (this.pos + s.length * 3 > CHUNK) {
+    if (this.pos + s.length * 3 > this.buf.length) {
       this.flush();
-      if (s.length * 3 > CHUNK) {
+      if (s.length * 3 > this.buf.length) {
         this.write(Buffer.from(s, 'utf8'));
         return;
       }
@@ -63,8 +80,13 @@ export class Output {
     this.pos += (this.buf as unknown as { utf8Write(s: string, at: number): number }).utf8Write(s, this.pos);
   }
 
-  /** Bytes already encoded (a separator used on every line). */
+  /** Bytes already encoded (a separator used on every line, or rows a worker wrote). */
   bytes(b: Uint8Array): void {
+    if (b.length > this.buf.length) {
+      this.flush();
+      this.write(Buffer.from(b.buffer, b.byteOffset, b.length));
+      return;
+    }
     this.room(b.length);
     this.buf.set(b, this.pos);
     this.pos += b.length;
@@ -99,8 +121,8 @@ export class Output {
     this.buf[this.pos++] = 0x0a;
   }
 
-  private room(n: number): void {
-    if (this.pos + n > CHUNK) this.flush();
+  protected room(n: number): void {
+    if (this.pos + n > this.buf.length) this.flush();
   }
 
   private pad(n: number): void {
@@ -128,7 +150,7 @@ export class Output {
     this.write(this.buf.subarray(0, n));
   }
 
-  private write(bytes: Buffer): void {
+  protected write(bytes: Buffer): void {
     if (this.closed) return;
     try {
       writeAll(this.fd, bytes);

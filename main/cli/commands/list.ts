@@ -4,7 +4,9 @@ import { destinationColumn, epochString, sourceColumn } from '../../engine/captu
 import { Dissection, MODE_INDEX, MODE_SUMMARY, MODE_TREE } from '../../engine/dissect/dissection';
 import type { PacketRecord } from '../../engine/readers/record';
 import type { ParsedArgs } from '../args';
-import { Output } from '../output';
+import { Output, type RowSink } from '../output';
+import { Partitioner } from '../../engine/capture/partition';
+import { listInParallel, listWorkers } from '../parallel-list';
 import { openForCli, reportReaderErrors } from '../open-file';
 import { timeoutsFrom } from './timeouts-option';
 import { UsageError } from '../args';
@@ -15,27 +17,40 @@ import { wantsForwardLinks } from '../../engine/dissect/field-scope';
 /** ' → ' in UTF-8, between Source and Destination on every row. */
 const ARROW = Buffer.from(' → ', 'utf8');
 
-export function listCommand(args: ParsedArgs): number {
+export function listCommand(args: ParsedArgs): number | Promise<number> {
   const path = args.positional[0];
   if (!path) throw new UsageError('list needs a capture file');
   const filter = filterFrom(args);
-  const reader = openForCli(path);
+  const workers = listWorkers(path, filter, args);
+  if (workers > 1) return listInParallel(args, workers);
+  return listRows(args, new Output(), null);
+}
+
+/** This pass is one of several workers sharing the file (see parallel-list.ts). */
+export interface ListPart {
+  index: number;
+  count: number;
+  /** Called after each step of the pass with the number of packets read so far. */
+  afterStep(packetsRead: number): void;
+}
+
+/** Packets per step of a worker's pass: how often it hands its rows to the merge. */
+const PART_STEP = 16384;
+
+/** The pass and its rows, written to `out`; returns the exit code. */
+export function listRows(args: ParsedArgs, out: RowSink, part: ListPart | null): number {
+  const filter = filterFrom(args);
+  const reader = openForCli(args.positional[0]!);
   const json = args.flags.has('--json');
   // A filter needing packet fields is decided on the pass's own dissection (limited to those fields, with
   // the Info text) unless it asks for links to later packets, which only a re-dissection after the pass knows.
   const passDecides = filter !== null && !filter.columnsOnly && filter.scope !== null && !wantsForwardLinks(filter.scope);
-  const out = new Output();
   let firstSec = 0;
   let firstNsec = 0;
   let digits = 6;
   let access: PacketAccess | null = null;
   const onPacket = (passD: Dissection, rec: PacketRecord, i: number): void => {
     let d = passD;
-    if (rec.number === 1) {
-      firstSec = rec.tsSec;
-      firstNsec = rec.tsNsec;
-      digits = reader.interfaces.some((i) => i.tsResolution.base !== 10 || i.tsResolution.exponent > 6) ? 9 : 6;
-    }
     if (filter !== null) {
       const byColumns = filter.evaluateColumns(index, i);
       if (byColumns === false) return;
@@ -54,6 +69,7 @@ export function listCommand(args: ParsedArgs): number {
       }
     }
     const proto = d.protocolName();
+    out.startRow(rec.number);
     if (json) {
       // iface is numbered within the pcapng section (tshark's frame.interface_id); section says which one.
       const iface = reader.interfaces[rec.ifId];
@@ -100,9 +116,21 @@ export function listCommand(args: ParsedArgs): number {
     noStore: filter === null,
     timeouts: timeoutsFrom(args),
     onPacket,
+    // Every worker sees packet 1 (the time origin), whoever dissects it.
+    onRecord(rec) {
+      if (rec.number !== 1) return;
+      firstSec = rec.tsSec;
+      firstNsec = rec.tsNsec;
+      digits = reader.interfaces.some((i) => i.tsResolution.base !== 10 || i.tsResolution.exponent > 6) ? 9 : 6;
+    },
+    partition: part !== null ? { index: part.index, partitioner: new Partitioner(part.count) } : null,
   });
-  index.runToEnd();
+  if (part === null) index.runToEnd();
+  else {
+    while (index.step(PART_STEP) > 0) part.afterStep(index.packets);
+    index.finish();
+  }
   out.flush();
   reader.close();
-  return reportReaderErrors(reader);
+  return reportReaderErrors(reader, part === null || part.index === 0);
 }

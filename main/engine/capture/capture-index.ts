@@ -15,6 +15,7 @@ import { IpDefragmenter } from '../dissect/protocols/defrag';
 import { createAppState } from '../dissect/protocols/dns-transactions';
 import { RS_SHIFT, TA_FLAGS_MASK } from '../dissect/protocols/tcp-analysis';
 import { TcpReassembler } from '../sessions/tcp-reassembly';
+import { OWNER_MASK, Partitioner, SHARED } from './partition';
 
 /** A consumer fed every packet right after dissection (session enrichment: app classification, GeoIP). */
 export interface PacketEnricher {
@@ -45,6 +46,14 @@ export interface IndexOptions {
    * (`list -Y`) then decides and prints each packet from the pass's own dissection.
    */
   want?: FieldScope | null;
+  /**
+   * One of several workers sharing the file (see capture/partition.ts): only packets this worker owns are
+   * dissected and given to `onPacket`, plus the shared ones every worker dissects for their state. The store
+   * still holds a row for every packet (frame numbers, times and lengths), so its indexes stay packet numbers.
+   */
+  partition?: { index: number; partitioner: Partitioner } | null;
+  /** Called with every record read, before any dissection (also for packets another worker owns). */
+  onRecord?: (rec: PacketRecord) => void;
 }
 
 export class CaptureIndex {
@@ -68,6 +77,8 @@ export class CaptureIndex {
   private readonly mode: number;
   private readonly onPacket: IndexOptions['onPacket'];
   private readonly noStore: boolean;
+  private readonly partition: IndexOptions['partition'];
+  private readonly onRecord: IndexOptions['onRecord'];
   packets = 0;
   bytes = 0;
   firstSec = 0;
@@ -84,6 +95,8 @@ export class CaptureIndex {
     this.mode = opts.mode ?? MODE_INDEX;
     this.onPacket = opts.onPacket;
     this.noStore = opts.noStore ?? false;
+    this.partition = opts.partition ?? null;
+    this.onRecord = opts.onRecord;
     this.d.hooks = this.tracker;
     const d = this.d;
     if (this.mode >= MODE_TREE && opts.want) {
@@ -109,6 +122,17 @@ export class CaptureIndex {
       const rec = reader.next();
       if (rec === null) break;
       n++;
+      if (this.onRecord) this.onRecord(rec);
+      let mine = true;
+      if (this.partition) {
+        const owner = this.partition.partitioner.ownerOf(rec.data, rec.linkType);
+        mine = (owner & OWNER_MASK) === this.partition.index;
+        if (!mine && (owner & SHARED) === 0) {
+          this.account(rec);
+          if (!this.noStore) this.appendOthers(rec);
+          continue;
+        }
+      }
       d.reset(rec.data, this.mode);
       const f = d.frame;
       f.number = rec.number;
@@ -131,7 +155,7 @@ export class CaptureIndex {
       for (let c = 0; c < this.consumers.length; c++) this.consumers[c]!.onPacket(d, rec);
       this.account(rec);
       const index = this.noStore ? -1 : this.append(rec);
-      if (this.onPacket) this.onPacket(d, rec, index);
+      if (this.onPacket && mine) this.onPacket(d, rec, index);
     }
     return n;
   }
@@ -160,6 +184,27 @@ export class CaptureIndex {
     }
     this.packets++;
     this.bytes += rec.len;
+  }
+
+  /** The row of a packet another worker dissects: what the record says, no protocol, no session. */
+  private appendOthers(rec: PacketRecord): void {
+    const s = this.store;
+    const i = s.add();
+    s.fileOffset[i] = rec.dataOffset;
+    s.tsSec[i] = rec.tsSec;
+    s.tsNsec[i] = rec.tsNsec;
+    s.caplen[i] = rec.caplen;
+    s.len[i] = rec.len;
+    s.ifId[i] = rec.ifId;
+    s.proto[i] = 0;
+    s.protos[i] = 0;
+    s.flags[i] = 0;
+    s.sport[i] = 0;
+    s.dport[i] = 0;
+    s.session[i] = -1;
+    s.analysis[i] = 0;
+    s.srcEp[i] = 0;
+    s.dstEp[i] = 0;
   }
 
   private append(rec: PacketRecord): number {
