@@ -80,6 +80,24 @@ export class Output implements RowSink {
     this.pos += (this.buf as unknown as { utf8Write(s: string, at: number): number }).utf8Write(s, this.pos);
   }
 
+  /** `s.padStart(width)` without building the padded string. */
+  padStart(s: string, width: number): void {
+    if (s.length < width) {
+      this.room(width - s.length);
+      this.pad(width - s.length);
+    }
+    this.text(s);
+  }
+
+  /** `s.padEnd(width)` without building the padded string. */
+  padEnd(s: string, width: number): void {
+    this.text(s);
+    if (s.length < width) {
+      this.room(width - s.length);
+      this.pad(width - s.length);
+    }
+  }
+
   /** Bytes already encoded (a separator used on every line, or rows a worker wrote). */
   bytes(b: Uint8Array): void {
     if (b.length > this.buf.length) {

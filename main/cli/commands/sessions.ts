@@ -26,7 +26,13 @@ export function sessionsCommand(args: ParsedArgs): number | Promise<number> {
   const reader = openForCli(path);
   // Classification and GeoIP are on unless --no-classify (the pass then costs what it did before).
   const enrich = args.flags.has('--no-classify') ? null : new SessionEnrichment({ rules: sharedRules(), geo: new GeoResolver(readGeoSettings()) });
-  const index = new CaptureIndex(reader, { noStore: filter === null, timeouts: timeoutsFrom(args), enrich: enrich ?? undefined });
+  // Without classification or a filter nothing reads the application layer: the pass stops at TCP/UDP.
+  const index = new CaptureIndex(reader, {
+    noStore: filter === null,
+    timeouts: timeoutsFrom(args),
+    enrich: enrich ?? undefined,
+    transportOnly: enrich === null && filter === null,
+  });
   index.runToEnd();
   // With -Y, only sessions having at least one matching packet are listed.
   let keep: Uint8Array | null = null;
@@ -71,12 +77,30 @@ export function sessionsCommand(args: ParsedArgs): number | Promise<number> {
     if (format === 'json') out.line(JSON.stringify(enrich !== null ? { ...r, rule: enrich.ruleOf(id)?.source ?? '', why: enrich.why(id) } : r));
     else if (format === 'csv') out.line(SESSION_COLUMNS.map((c) => csvCell(r[c])).join(','));
     else {
-      out.line(
-        `${String(r.proto).padEnd(7)}${String(r.a).padStart(40)}:${String(r.aport).padEnd(6)} ${String(r.b).padStart(40)}:${String(r.bport).padEnd(6)}` +
-          `${String(r.packets_ab).padStart(10)}${String(r.bytes_ab).padStart(13)}${String(r.packets_ba).padStart(10)}${String(r.bytes_ba).padStart(13)}  ` +
-          `${String(r.start).padEnd(21)}${(r.duration as number).toFixed(6).padStart(13)}  ${String(r.state).padEnd(12)}` +
-          `${String(r.app).padEnd(22)}${String(r.category).padEnd(18)}${`${r.country_a}→${r.country_b}`.padEnd(12)}${String(r.asn_b).padEnd(8)}${r.sni}`,
-      );
+      // The header's columns, written piece by piece into the output buffer (no padded strings per row).
+      out.padEnd(String(r.proto), 7);
+      out.padStart(String(r.a), 40);
+      out.text(':');
+      out.padEnd(String(r.aport), 6);
+      out.text(' ');
+      out.padStart(String(r.b), 40);
+      out.text(':');
+      out.padEnd(String(r.bport), 6);
+      out.int(r.packets_ab as number, 10);
+      out.int(r.bytes_ab as number, 13);
+      out.int(r.packets_ba as number, 10);
+      out.int(r.bytes_ba as number, 13);
+      out.text('  ');
+      out.padEnd(String(r.start), 21);
+      out.padStart((r.duration as number).toFixed(6), 13);
+      out.text('  ');
+      out.padEnd(String(r.state), 12);
+      out.padEnd(String(r.app), 22);
+      out.padEnd(String(r.category), 18);
+      out.padEnd(`${r.country_a}→${r.country_b}`, 12);
+      out.padEnd(String(r.asn_b), 8);
+      out.text(String(r.sni));
+      out.end();
     }
   }
   out.flush();

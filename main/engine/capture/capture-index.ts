@@ -52,6 +52,11 @@ export interface IndexOptions {
    * still holds a row for every packet (frame numbers, times and lengths), so its indexes stay packet numbers.
    */
   partition?: { index: number; partitioner: Partitioner } | null;
+  /**
+   * Dissect no application layer and keep no TCP reassembly (Dissection.transportOnly): for consumers of the
+   * sessions alone. Re-dissections through PacketAccess then lack the application state of this pass.
+   */
+  transportOnly?: boolean;
   /** Called with every record read, before any dissection (also for packets another worker owns). */
   onRecord?: (rec: PacketRecord) => void;
 }
@@ -106,7 +111,8 @@ export class CaptureIndex {
     this.defrag = opts.defrag !== undefined ? opts.defrag : new IpDefragmenter({ clock: () => d.frame.tsSec + d.frame.tsNsec / 1e9 });
     d.defrag = this.defrag;
     d.appState = this.appState;
-    this.streams = opts.streams !== undefined ? opts.streams : new TcpReassembler({ record: !this.noStore });
+    d.transportOnly = opts.transportOnly ?? false;
+    this.streams = d.transportOnly ? null : opts.streams !== undefined ? opts.streams : new TcpReassembler({ record: !this.noStore });
     d.streams = this.streams;
     this.enrichment = opts.enrich ?? null;
     this.consumers = [...(this.enrichment !== null ? [this.enrichment] : []), ...(opts.also ?? [])];

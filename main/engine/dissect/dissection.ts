@@ -131,6 +131,12 @@ export class Dissection {
    * see protocols/dns-transactions.ts `createAppState`), keyed by protocol. Null: no matching is done.
    */
   appState: Map<string, unknown> | null = null;
+  /**
+   * Stop at the transport layer: TCP and UDP do not hand their payload to any application decoder. For a
+   * consumer that needs only flows (`wirelens sessions --no-classify`), the application layer is most of the
+   * pass's cost and changes none of its answers.
+   */
+  transportOnly = false;
 
   // ---- summary fields (what the store keeps; reset per packet) ----
   /** Protocol column id (see protocolNames); the highest layer decoded wins. */

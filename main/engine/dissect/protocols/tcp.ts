@@ -222,7 +222,7 @@ export function dissectTcp(d: Dissection, off: number, end: number): void {
     d.info = info;
   }
 
-  if (!bogusHdr && !hdrCut && end > optEnd) {
+  if (!bogusHdr && !hdrCut && end > optEnd && !d.transportOnly) {
     const stream = streamProtocolFor(sport, dport, d.buf, optEnd, end);
     if (stream === null) dispatchByPort(d, tcpPortTable, tcpHeuristics, sport, dport, optEnd, end);
     else if (d.streams === null) decodeWholeMessages(d, stream, optEnd, end);

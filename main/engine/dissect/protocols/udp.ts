@@ -121,7 +121,7 @@ function decode(d: Dissection, off: number, end: number, lite: boolean): void {
     else d.info = `${sport} \u2192 ${dport} Len=${udpLen - HDR > 0 ? udpLen - HDR : 0}`;
   }
 
-  if (!tooShort && d.payloadEnd > payOff) dispatchByPort(d, udpPortTable, udpHeuristics, sport, dport, payOff, d.payloadEnd);
+  if (!tooShort && d.payloadEnd > payOff && !d.transportOnly) dispatchByPort(d, udpPortTable, udpHeuristics, sport, dport, payOff, d.payloadEnd);
 }
 
 /** The UDP header quoted in an ICMP error (ports, and length/checksum when present). */
