@@ -116,6 +116,8 @@ export class CaptureIndex {
     d.streams = this.streams;
     this.enrichment = opts.enrich ?? null;
     this.consumers = [...(this.enrichment !== null ? [this.enrichment] : []), ...(opts.also ?? [])];
+    // The names decoders note (SNI, HTTP Host, DNS answers) feed the enrichment alone.
+    d.noteAppNames = this.enrichment !== null;
     for (const c of this.consumers) c.attach(this);
   }
 

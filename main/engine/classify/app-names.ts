@@ -15,14 +15,14 @@ function names(d: Dissection): AppNames {
 
 /** TLS or QUIC ClientHello server_name (host_name type). The first one of a packet wins. */
 export function noteSni(d: Dissection, name: string): void {
-  if (d.inner > 0 || name === '') return;
+  if (d.inner > 0 || !d.noteAppNames || name === '') return;
   const n = names(d);
   if (n.sni === undefined) n.sni = name.toLowerCase();
 }
 
 /** An HTTP/1.x request's header block [off, he) of `buf`: records its Host header (port removed). */
 export function noteHttpHost(d: Dissection, buf: Uint8Array, off: number, he: number): void {
-  if (d.inner > 0) return;
+  if (d.inner > 0 || !d.noteAppNames) return;
   let p = off;
   while (p < he) {
     let e = p;
@@ -75,7 +75,7 @@ function stripPort(host: string): string {
  * walked without decoding names first: most responses in bulk traffic carry no address worth a string.
  */
 export function noteDnsAnswers(d: Dissection, msg: number, end: number): void {
-  if (d.inner > 0) return;
+  if (d.inner > 0 || !d.noteAppNames) return;
   const buf = d.buf;
   if (end - msg < 12 || (buf[msg + 2] & 0x80) === 0) return;
   const an = (buf[msg + 6] << 8) | buf[msg + 7];

@@ -188,6 +188,11 @@ export class Dissection {
    * Null when the packet names nothing (the common case: no allocation).
    */
   appNames: AppNames | null = null;
+  /**
+   * Whether decoders record `appNames` at all (a pass-level switch, not reset per packet): only the session
+   * enrichment reads them, and a pass without it (`wirelens list`) need not copy every DNS answer.
+   */
+  noteAppNames = true;
 
   // ---- set by the session layer through hooks ----
   sessionId = -1;

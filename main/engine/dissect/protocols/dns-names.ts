@@ -44,6 +44,100 @@ export function newNameResult(): NameResult {
  * to `msg`. When the error is NAME_TRUNCATED `next` is `end`.
  */
 export function readName(buf: Uint8Array, msg: number, end: number, at: number, r: NameResult): void {
+  if (!readPlainName(buf, msg, end, at, r)) readAnyName(buf, msg, end, at, r);
+}
+
+/**
+ * Names already turned into text: DNS traffic asks for the same few names again and again, and building each
+ * from its labels (a native slice per label, then concatenation) was a good part of a DNS packet's cost in
+ * `wirelens list`. Keyed by the presentation bytes, so a hit needs no string work at all; direct-mapped, a
+ * collision replaces the slot.
+ */
+const SLOTS = 4096;
+const cacheKeys = new Uint8Array(SLOTS * MAX_NAME);
+const cacheLens = new Int16Array(SLOTS).fill(-1);
+const cacheNames: string[] = new Array<string>(SLOTS).fill('');
+const scratch = new Uint8Array(MAX_NAME + 64);
+
+/**
+ * The common case of readName: a well-formed name of printable ASCII labels, at most MAX_NAME characters. Its
+ * presentation bytes are gathered in `scratch` and looked up in the cache. Returns false, having changed
+ * nothing in `r`, for anything else (errors, escapes, overlong names): readAnyName then does the whole work.
+ */
+function readPlainName(buf: Uint8Array, msg: number, end: number, at: number, r: NameResult): boolean {
+  let p = at;
+  let n = 0;
+  let next = -1;
+  let jumps = 0;
+  let labels = 0;
+  let walked = 0;
+  let floor = at;
+  for (;;) {
+    if (p >= end) return false;
+    const len = buf[p] as number;
+    const kind = len & 0xc0;
+    if (kind === 0) {
+      if (len === 0) {
+        p++;
+        break;
+      }
+      if (p + 1 + len > end) return false;
+      if (n + len + (n > 0 ? 1 : 0) > MAX_NAME) return false;
+      if (n > 0) scratch[n++] = 0x2e;
+      for (let i = p + 1; i <= p + len; i++) {
+        const c = buf[i] as number;
+        if (c < 0x20 || c > 0x7e) return false;
+        scratch[n++] = c;
+      }
+      labels++;
+      p += 1 + len;
+      walked += 1 + len;
+    } else if (kind === 0xc0) {
+      if (p + 2 > end) return false;
+      const target = msg + ((((buf[p] as number) & 0x3f) << 8) | (buf[p + 1] as number));
+      if (next < 0) next = p + 2;
+      if (target >= floor || ++jumps > MAX_JUMPS) return false;
+      floor = target;
+      p = target;
+    } else return false;
+  }
+  if (next < 0) next = p;
+  r.error = NAME_OK;
+  r.next = next;
+  r.used = next - at;
+  r.labels = labels;
+  r.walked += walked;
+  if (n === 0) {
+    r.name = '<Root>';
+    return true;
+  }
+  let h = 0x811c9dc5;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ (scratch[i] as number), 0x01000193);
+  const slot = (h ^ (h >>> 15)) & (SLOTS - 1);
+  const base = slot * MAX_NAME;
+  if (cacheLens[slot] === n) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (cacheKeys[base + i] !== scratch[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) {
+      r.name = cacheNames[slot] as string;
+      return true;
+    }
+  }
+  const name = latin1Slice.call(scratch, 0, n);
+  cacheKeys.set(scratch.subarray(0, n), base);
+  cacheLens[slot] = n;
+  cacheNames[slot] = name;
+  r.name = name;
+  return true;
+}
+
+/** Any name, however damaged, escaped or long: tshark's text and error markers. */
+function readAnyName(buf: Uint8Array, msg: number, end: number, at: number, r: NameResult): void {
   let p = at;
   let name = '';
   let next = -1;
