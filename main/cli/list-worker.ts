@@ -1,8 +1,8 @@
 /**
  * A `list` worker process: the pass over its share of the packets, its rows written to stdout as frames for the
- * merging process (parallel-list.ts). Processes, not worker threads: two threads of one process ran each pass
- * ~40 % slower here than two processes (measured on big-1m: user time 12.7–14.2 s against 9.3–9.7 s for one
- * pass), while two processes run side by side at full speed.
+ * merging process (parallel-list.ts). Processes, not worker threads: on big-1m, two worker threads of one
+ * process used 12.7–14.2 CPU s between them against 9.3–9.7 s for the single pass, in the same run, while two
+ * whole passes in separate processes ran side by side at nearly their speed alone (8.8 and 9.9 s against 7.9 s).
  *
  * Run as `node list-worker.js` with WIRELENS_LIST_PART set (see WorkerSetup). Blocking writes to a full pipe are
  * the back-pressure: the merge stops reading a worker that runs too far ahead.

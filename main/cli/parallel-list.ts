@@ -5,7 +5,7 @@
  *
  * Why this is exact: a worker dissects every packet of its address pairs in file order, plus the shared SIP
  * packets whose SDP announces media anywhere, so each packet is dissected with the same state as in one pass.
- * `test/diff/parallel-list.test.ts` compares the two on every fixture. What would not be the same is refused
+ * `test/unit/parallel-list.test.ts` compares the two on every fixture. What would not be the same is refused
  * here and runs in one pass: session and stream numbers (`--json`'s "session", `session`, `tcp.stream` in a
  * filter), which count sessions of all workers, and the application/GeoIP fields, which the pass of `list`
  * does not compute anyway.
