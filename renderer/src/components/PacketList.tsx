@@ -8,7 +8,6 @@ import {
   type CellFocusedEvent,
   type ColDef,
   type GetRowIdParams,
-  type GridApi,
   type GridReadyEvent,
   type IDatasource,
   type IGetRowsParams,
@@ -17,6 +16,7 @@ import {
   type RowStyle,
 } from 'ag-grid-community';
 import { INFINITE_GRID } from '../grid';
+import { useInfiniteGrid } from '../use-infinite-grid';
 import { ROW_HEIGHT } from '../layout';
 import type { Results, Row } from '../../../shared/contract';
 import { client } from '../connection';
@@ -68,7 +68,6 @@ function TimeHeader() {
 }
 
 export function PacketList() {
-  const apiRef = useRef<GridApi<Row> | null>(null);
   const timeFormat = useStore((s) => s.timeFormat);
   const selected = useStore((s) => s.selected);
   const marked = useStore((s) => s.marked);
@@ -81,7 +80,6 @@ export function PacketList() {
   const shownCount = useRef(0);
   /** The capture the grid's rows come from (status.path at the last reset). */
   const shownPath = useRef<string | null>(null);
-  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   /**
    * Blocks asked for before the grid asks (by start row): the first rows of a capture being opened, sent right
    * behind capture.open, and the blocks a jump lands on, sent before the grid has scrolled and debounced its own
@@ -103,6 +101,15 @@ export function PacketList() {
   const blockWaiters = useRef(new Map<number, () => void>());
   /** Bumped by every jump and reset: a jump still waiting for its rows gives up when a newer one starts. */
   const jumpSeq = useRef(0);
+  // No query effect here: a new file or filter resets through the ListController (reset below). A re-pull
+  // refills the short block, so the list is no longer partly filled until an answer says so again.
+  const grid = useInfiniteGrid<Row>({
+    refresh: (api) => {
+      partial.current = false;
+      api?.refreshInfiniteCache();
+    },
+  });
+  const apiRef = grid.apiRef;
 
   const columnDefs = useMemo<ColDef<Row>[]>(
     () => [
@@ -175,7 +182,7 @@ export function PacketList() {
 
   const onGridReady = useCallback((e: GridReadyEvent<Row>) => {
     const api = e.api;
-    apiRef.current = api;
+    grid.onGridReady(e);
     const prefetch = (start: number): void => {
       const map = prefetched.current;
       if (map.has(start)) return;
@@ -247,8 +254,7 @@ export function PacketList() {
         // render (and fetch) rows that reset throws away.
         held.current = true;
         prefetched.current.clear();
-        if (refreshTimer.current) clearTimeout(refreshTimer.current);
-        refreshTimer.current = null;
+        grid.cancelRefresh();
       },
       prefetchFirst() {
         if (held.current) prefetch(0);
@@ -293,16 +299,9 @@ export function PacketList() {
     if (partial.current && before < BLOCK) {
       // The first block was loaded (nearly) empty, right after Open or Start: the screen is blank until it is
       // reloaded, so do it now rather than after the half-second throttle below.
-      if (refreshTimer.current) clearTimeout(refreshTimer.current);
-      refreshTimer.current = null;
-      partial.current = false;
-      api.refreshInfiniteCache();
-    } else if (partial.current && !refreshTimer.current) {
-      refreshTimer.current = setTimeout(() => {
-        refreshTimer.current = null;
-        partial.current = false;
-        apiRef.current?.refreshInfiniteCache();
-      }, 500);
+      grid.refreshNow();
+    } else if (partial.current) {
+      grid.scheduleRefresh(500);
     }
     if (live && autoScroll && displayed > 0) api.ensureIndexVisible(displayed - 1, 'bottom');
   }, [displayed, path, live, autoScroll, growing]);

@@ -7,13 +7,11 @@
  * While a file is indexed or a live capture runs, the rows in view (and the open ladder) are re-pulled when the
  * status says packets arrived, at most once a second; an answer that is not complete yet asks again soon.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import {
   type ColDef,
   type GetRowIdParams,
-  type GridApi,
-  type GridReadyEvent,
   type ICellRendererParams,
   type IDatasource,
   type IGetRowsParams,
@@ -22,6 +20,7 @@ import {
   type ValueFormatterParams,
 } from 'ag-grid-community';
 import { INFINITE_GRID } from '../grid';
+import { useInfiniteGrid } from '../use-infinite-grid';
 import { CALL_SORT_KEYS, CALL_STATES, type CallRow, type CallSortKey, type CallStateName } from '../../../shared/views/calls';
 import { client } from '../connection';
 import { formatCount } from '../format';
@@ -111,7 +110,6 @@ function LadderPanel() {
 }
 
 export function CallsView() {
-  const apiRef = useRef<GridApi<CallRow> | null>(null);
   const filter = useCalls((s) => s.filter);
   const states = useCalls((s) => s.states);
   const invitesOnly = useCalls((s) => s.invitesOnly);
@@ -123,8 +121,15 @@ export function CallsView() {
   const packets = useStore((s) => s.status?.packets ?? 0);
   const live = useStore((s) => s.status?.live ?? false);
   const [filterText, setFilterText] = useState(filter);
-  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const lastRefresh = useRef(0);
+  // Another query or capture: start from the top. A re-pull also re-pulls the open ladder (it grows too).
+  const grid = useInfiniteGrid<CallRow>({
+    resetOn: [filter, states, invitesOnly, path],
+    refresh: (api) => {
+      api?.refreshInfiniteCache();
+      useCalls.getState().refreshFlow();
+    },
+  });
+  const { apiRef, onGridReady, scheduleRefresh } = grid;
 
   const columnDefs = useMemo<ColDef<CallRow>[]>(
     () => [
@@ -147,17 +152,6 @@ export function CallsView() {
     [],
   );
   const defaultColDef = useMemo<ColDef<CallRow>>(() => ({ resizable: true, sortable: true, suppressMovable: true }), []);
-
-  // Reads refs only, so the datasource (made once) may call the first render's copy.
-  const scheduleRefresh = (delay: number): void => {
-    if (refreshTimer.current) return;
-    refreshTimer.current = setTimeout(() => {
-      refreshTimer.current = null;
-      lastRefresh.current = performance.now();
-      apiRef.current?.refreshInfiniteCache();
-      useCalls.getState().refreshFlow();
-    }, delay);
-  };
 
   const datasource = useMemo<IDatasource>(
     () => ({
@@ -189,30 +183,10 @@ export function CallsView() {
     [],
   );
 
-  useEffect(
-    () => () => {
-      if (refreshTimer.current) clearTimeout(refreshTimer.current);
-    },
-    [],
-  );
-
-  const onGridReady = useCallback((e: GridReadyEvent<CallRow>) => {
-    apiRef.current = e.api;
-  }, []);
-
-  // Another query or capture: start from the top.
-  useEffect(() => {
-    const api = apiRef.current;
-    if (!api) return;
-    api.purgeInfiniteCache();
-    api.ensureIndexVisible(0, 'top');
-  }, [filter, states, invitesOnly, path]);
-
   // Packets arrived (indexing, a live capture): re-pull the rows in view and the open ladder, throttled.
   useEffect(() => {
     if (packets === 0) return;
-    const since = performance.now() - lastRefresh.current;
-    scheduleRefresh(Math.max(0, LIVE_REFRESH_MS - since));
+    grid.refreshWithin(LIVE_REFRESH_MS);
   }, [packets]);
 
   // Text filter: debounced, a query per keystroke would queue work in the engine.

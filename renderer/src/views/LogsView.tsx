@@ -5,12 +5,10 @@
  * name, frames, session…) write a display filter into the bar. While a capture grows the shown rows are
  * re-pulled every few seconds (the engine rebuilds the log no more often than that).
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import {
   type ColDef,
-  type GridApi,
-  type GridReadyEvent,
   type IDatasource,
   type IGetRowsParams,
   type IHeaderParams,
@@ -19,6 +17,7 @@ import {
   type RowClassParams,
 } from 'ag-grid-community';
 import { INFINITE_GRID } from '../grid';
+import { useInfiniteGrid } from '../use-infinite-grid';
 import type { LogRow, LogRowsResult } from '../../../shared/views/logs';
 import { client, platform } from '../connection';
 import { download } from '../download';
@@ -82,10 +81,7 @@ export function LogsView() {
   const packets = useStore((s) => s.status?.packets ?? 0);
   const path = useStore((s) => s.status?.path ?? null);
   const growing = useStore((s) => (s.status?.indexing ?? false) || (s.status?.live ?? false));
-  const apiRef = useRef<GridApi<LogRow> | null>(null);
   const [searchDraft, setSearchDraft] = useState(search);
-  const lastRefresh = useRef(0);
-  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   // The log's columns and counts come first (the first request builds the log); the grid mounts with them.
   const loadMeta = useCallback(() => {
@@ -113,15 +109,22 @@ export function LogsView() {
     useLogs.getState().select(null);
   }, [path]);
 
-  // A new query: the cached blocks are wrong, and so is the row count (reopened, so the first block is asked for
-  // even when the last answer had no rows).
-  useEffect(() => {
-    const api = apiRef.current;
-    if (api) {
-      api.setRowCount(1, false);
-      api.purgeInfiniteCache();
-    } else loadMeta();
-  }, [search, filter, sort, loadMeta]);
+  const grid = useInfiniteGrid<LogRow>({
+    // A new query: the cached blocks are wrong, and so is the row count (reopened, so the first block is asked
+    // for even when the last answer had no rows). No grid yet (no columns): the query starts with the columns.
+    resetOn: [search, filter, sort, loadMeta],
+    reset: (api) => {
+      if (api) {
+        api.setRowCount(1, false);
+        api.purgeInfiniteCache();
+      } else loadMeta();
+    },
+    // No grid yet: the columns and counts are what there is to re-pull (the grid mounts with them).
+    refresh: (api) => (api ? api.refreshInfiniteCache() : loadMeta()),
+    // Wall-clock: the first re-pull of a view opened right after the page loaded is not held back.
+    clock: Date.now,
+  });
+  const { apiRef, onGridReady } = grid;
 
   useEffect(() => {
     const t = setTimeout(() => useLogs.getState().setSearch(searchDraft), SEARCH_DEBOUNCE_MS);
@@ -131,22 +134,8 @@ export function LogsView() {
   // Live: re-pull the visible rows when packets arrive, at most every LIVE_REFRESH_MS; once more at the end.
   useEffect(() => {
     if (!growing && !meta?.stale) return;
-    const run = (): void => {
-      refreshTimer.current = null;
-      lastRefresh.current = Date.now();
-      if (apiRef.current) apiRef.current.refreshInfiniteCache();
-      else loadMeta();
-    };
-    if (refreshTimer.current !== null) return;
-    const wait = Math.max(0, lastRefresh.current + LIVE_REFRESH_MS - Date.now());
-    refreshTimer.current = setTimeout(run, wait);
+    grid.refreshWithin(LIVE_REFRESH_MS);
   }, [packets, growing, meta?.stale, loadMeta]);
-  useEffect(
-    () => () => {
-      if (refreshTimer.current !== null) clearTimeout(refreshTimer.current);
-    },
-    [],
-  );
 
   const columns = meta?.kind === kind ? meta.columns : [];
   const columnDefs = useMemo<ColDef<LogRow>[]>(
@@ -186,9 +175,7 @@ export function LogsView() {
     [kind, path],
   );
 
-  const onGridReady = useCallback((e: GridReadyEvent<LogRow>) => {
-    apiRef.current = e.api;
-  }, []);
+  // A new tab or file unmounts the grid (keyed): its API must not be reset or re-pulled any more.
   useEffect(() => () => void (apiRef.current = null), [kind, path]);
 
   const onRowClicked = useCallback((e: RowClickedEvent<LogRow>) => {

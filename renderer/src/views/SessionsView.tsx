@@ -12,8 +12,6 @@ import {
   type CellKeyDownEvent,
   type ColDef,
   type GetRowIdParams,
-  type GridApi,
-  type GridReadyEvent,
   type ICellRendererParams,
   type IDatasource,
   type IGetRowsParams,
@@ -23,6 +21,7 @@ import {
   type ValueFormatterParams,
 } from 'ag-grid-community';
 import { INFINITE_GRID } from '../grid';
+import { useInfiniteGrid } from '../use-infinite-grid';
 import { SESSION_GROUPINGS, SESSION_SORT_COLUMNS, type SessionGrouping, type SessionSortColumn, type SessionTreeRow } from '../../../shared/views/sessions';
 import { client } from '../connection';
 import { formatCount } from '../format';
@@ -139,7 +138,6 @@ function ContextMenu() {
 }
 
 export function SessionsView() {
-  const apiRef = useRef<GridApi<SessionTreeRow> | null>(null);
   const groupBy = useSessions((s) => s.groupBy);
   const expanded = useSessions((s) => s.expanded);
   const search = useSessions((s) => s.search);
@@ -154,8 +152,9 @@ export function SessionsView() {
   const displayed = useStore((s) => s.status?.displayed ?? 0);
   const busy = useStore((s) => (s.status?.indexing ?? false) || (s.status?.filtering ?? false));
   const [searchText, setSearchText] = useState(search);
-  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const lastRefresh = useRef(0);
+  // A different tree (grouping, search, filter): start from the top.
+  const grid = useInfiniteGrid<SessionTreeRow>({ resetOn: [groupBy, search, limit, baseFilter, path] });
+  const { apiRef, onGridReady, scheduleRefresh } = grid;
   /** How long the last window took: live refreshes back off when the engine is busy building big trees. */
   const latency = useRef(0);
 
@@ -219,35 +218,6 @@ export function SessionsView() {
     [],
   );
 
-  // Reads refs only, so the datasource (made once) may call the first render's copy.
-  const scheduleRefresh = (delay: number): void => {
-    if (refreshTimer.current) return;
-    refreshTimer.current = setTimeout(() => {
-      refreshTimer.current = null;
-      lastRefresh.current = performance.now();
-      apiRef.current?.refreshInfiniteCache();
-    }, delay);
-  };
-
-  useEffect(
-    () => () => {
-      if (refreshTimer.current) clearTimeout(refreshTimer.current);
-    },
-    [],
-  );
-
-  const onGridReady = useCallback((e: GridReadyEvent<SessionTreeRow>) => {
-    apiRef.current = e.api;
-  }, []);
-
-  // A different tree (grouping, search, filter): start from the top.
-  useEffect(() => {
-    const api = apiRef.current;
-    if (!api) return;
-    api.purgeInfiniteCache();
-    api.ensureIndexVisible(0, 'top');
-  }, [groupBy, search, limit, baseFilter, path]);
-
   // Opening or closing a node: the rows in view are re-pulled in place (no jump, no blank flash).
   useEffect(() => {
     apiRef.current?.refreshInfiniteCache();
@@ -256,16 +226,13 @@ export function SessionsView() {
   // Packets, sessions or displayed packets grew (indexing, a live capture, a filter being applied): re-pull
   // the visible rows, throttled — the grid's cache holds only the blocks around the view.
   useEffect(() => {
-    const since = performance.now() - lastRefresh.current;
-    const every = Math.max(LIVE_REFRESH_MS, 4 * latency.current);
-    scheduleRefresh(Math.max(0, every - since));
+    grid.refreshWithin(Math.max(LIVE_REFRESH_MS, 4 * latency.current));
   }, [packets, sessionCount, displayed]);
 
   // Indexing or filtering just finished: the final numbers now, not after the throttle.
   useEffect(() => {
     if (busy) return;
-    if (refreshTimer.current) clearTimeout(refreshTimer.current);
-    refreshTimer.current = null;
+    grid.cancelRefresh();
     scheduleRefresh(0);
   }, [busy]);
 
