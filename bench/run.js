@@ -48,6 +48,13 @@ const PAIRS = [
     ours: [...WL, 'list', '{file}'],
     reference: ['tshark', '-n', '-r', '{file}'],
   },
+  // The same with two worker processes (main/cli/parallel-list.ts), which `list` uses by itself from 3 cores on:
+  // what the split buys on this machine, against the same reference.
+  {
+    name: 'list-2-workers',
+    ours: ['env', 'WIRELENS_WORKERS=2', ...WL, 'list', '{file}'],
+    reference: ['tshark', '-n', '-r', '{file}'],
+  },
   // Session accounting alone (no classification), like tshark's conversation tables.
   {
     name: 'sessions',

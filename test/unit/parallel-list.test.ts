@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { listRows } from '../../main/cli/commands/list';
 import { RowChunks, type RowChunk } from '../../main/cli/row-chunks';
-import { listWorkers, RowMerger } from '../../main/cli/parallel-list';
+import { listWorkers, RowMerger, workersFor } from '../../main/cli/parallel-list';
 import { filterFrom } from '../../main/cli/filter-option';
 import type { ParsedArgs } from '../../main/cli/args';
 import { OWNER_MASK, Partitioner, SHARED } from '../../main/engine/capture/partition';
@@ -289,5 +289,16 @@ describe('listWorkers: when list is split', () => {
   it('runs small files in one pass unless told otherwise', () => {
     delete process.env.WIRELENS_WORKERS;
     expect(listWorkers(cap, null, args(cap))).toBe(1);
+  });
+
+  it('leaves one core to the merge: one pass on 2 cores, then up to 4 workers; big files use that many', () => {
+    expect([1, 2, 3, 4, 5, 16].map(workersFor)).toEqual([1, 1, 2, 3, 4, 4]);
+    delete process.env.WIRELENS_WORKERS;
+    // A sparse 64 MB file: only its size is looked at.
+    const big = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wl-big-')), 'big.pcap');
+    fs.writeFileSync(big, '');
+    fs.truncateSync(big, 64 << 20);
+    expect(listWorkers(big, null, args(big))).toBe(workersFor(os.availableParallelism()));
+    fs.rmSync(path.dirname(big), { recursive: true });
   });
 });
